@@ -1,0 +1,45 @@
+package org.rlplay.env;
+
+import java.util.List;
+import org.rlplay.env.space.Space;
+
+/**
+ * One environment with Gymnasium semantics, writing into caller-owned buffers so that stepping
+ * allocates nothing.
+ *
+ * <p>Observations are written as {@code float}s into {@code obs[off .. off+observationSpace().size())}.
+ * Actions are read from slot {@code index} of an {@link ActionBatch}, which lets a batch of envs
+ * share one action buffer. An env is not thread-safe: one thread at a time, and the batch that owns
+ * it calls {@link #close()}.
+ */
+public interface Env extends AutoCloseable {
+
+    /** The space of observations. */
+    Space observationSpace();
+
+    /** The space of actions. */
+    Space actionSpace();
+
+    /** Names of the numeric info values {@link #step} writes into {@link Transition#info()}. */
+    default List<String> infoKeys() {
+        return List.of();
+    }
+
+    /** Re-seeds the env's generator with {@code seed}, then resets (Gymnasium's {@code reset(seed=seed)}). */
+    void reset(long seed, float[] obs, int off);
+
+    /** Resets, continuing the env's generator (Gymnasium's {@code reset()}). */
+    void reset(float[] obs, int off);
+
+    /**
+     * Takes the action in slot {@code index} of {@code actions} and writes the next observation into
+     * {@code obs} and reward, flags and info into {@code out}. After {@code terminated} or
+     * {@code truncated} the caller must reset before stepping again.
+     */
+    void step(ActionBatch actions, int index, float[] obs, int off, Transition out);
+
+    /** Releases what the env holds. The default does nothing. */
+    @Override
+    default void close() {
+    }
+}

@@ -1,0 +1,46 @@
+package org.rlplay.env;
+
+import java.util.List;
+import org.rlplay.env.space.Space;
+
+/**
+ * A batch of N envs stepped in lockstep with same-step autoreset: an env whose episode ends in a
+ * step is reset within that same step (see {@link BatchStep} for where the final observation goes).
+ *
+ * <p>Implementations: {@link SerialVecEnv} over Java {@link Env}s, and the Gymnasium bridge. A
+ * VecEnv is used by one thread at a time (its collector), which also closes it; closing releases
+ * everything it owns (envs, child processes, native memory).
+ */
+public interface VecEnv extends AutoCloseable {
+
+    /** Number of envs N, at least 1. */
+    int numEnvs();
+
+    /** The space of one env's observation. */
+    Space observationSpace();
+
+    /** The space of one env's action. */
+    Space actionSpace();
+
+    /** Names of the numeric info values each env reports per step. */
+    List<String> infoKeys();
+
+    /**
+     * Resets every env and writes the first observations into {@code out.obs()}.
+     *
+     * @param seeds one seed per env, or {@code null} to reset without re-seeding
+     * @throws EnvException naming the env that failed
+     */
+    void reset(long[] seeds, BatchStep out);
+
+    /**
+     * Steps every env with its action from {@code actions}, resetting those whose episode ended.
+     *
+     * @throws InvalidActionException if an action is outside the action space (no env is stepped)
+     * @throws EnvException naming the env that failed
+     */
+    void step(ActionBatch actions, BatchStep out);
+
+    @Override
+    void close();
+}
