@@ -97,7 +97,7 @@ public final class SerialVecEnv implements VecEnv {
     }
 
     @Override
-    public void step(ActionBatch actions, BatchStep out) {
+    public void step(ActionBatch actions, boolean[] skip, BatchStep out) {
         if (actions.numEnvs() != envs.length) {
             throw new IllegalArgumentException("act: expected actions for " + envs.length + " envs, got "
                     + actions.numEnvs());
@@ -108,6 +108,9 @@ public final class SerialVecEnv implements VecEnv {
         Transition tr = transition;
         float[] trInfo = tr.info();
         for (int j = 0; j < envs.length; j++) {
+            if (skip != null && skip[j]) {
+                continue;
+            }
             int off = j * obsSize;
             try {
                 envs[j].step(actions, j, obs, off, tr);

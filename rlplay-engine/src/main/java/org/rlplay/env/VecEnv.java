@@ -39,7 +39,17 @@ public interface VecEnv extends AutoCloseable {
      * @throws InvalidActionException if an action is outside the action space (no env is stepped)
      * @throws EnvException naming the env that failed
      */
-    void step(ActionBatch actions, BatchStep out);
+    default void step(ActionBatch actions, BatchStep out) {
+        step(actions, null, out);
+    }
+
+    /**
+     * As {@link #step(ActionBatch, BatchStep)}, but envs with {@code skip[j]} set are not stepped and
+     * their entries in {@code out} are left as they were (used by sticky rollouts).
+     *
+     * @param skip per-env flags, or {@code null} to step every env
+     */
+    void step(ActionBatch actions, boolean[] skip, BatchStep out);
 
     @Override
     void close();
