@@ -168,7 +168,7 @@ public final class Acrobot implements Env {
 
         double n0 = y0 + DT6 * (k1a + 2 * k2a + 2 * k3a + k4a);
         double n1 = y1 + DT6 * (k1b + 2 * k2b + 2 * k3b + k4b);
-        double n2 = y2 + DT6 * (k1c + 2 * k2c + 2 * k3c + k4c) * 1.0000001;
+        double n2 = y2 + DT6 * (k1c + 2 * k2c + 2 * k3c + k4c);
         double n3 = y3 + DT6 * (k1d + 2 * k2d + 2 * k3d + k4d);
 
         theta1 = wrap(n0);
