@@ -41,6 +41,7 @@ public final class Collector implements AutoCloseable {
     private final BatchStep batch;
     private final Lookahead lookahead;
     private final boolean[] stuck;
+    private final int[] ended;
     private final double[] episodeReturn;
     private final int[] episodeLength;
     private NDList hx;
@@ -74,6 +75,7 @@ public final class Collector implements AutoCloseable {
         this.batch = BatchStep.of(envs);
         this.lookahead = new Lookahead(numEnvs, obsSize, actSize, spec.actionSpace().isDiscrete(), config.keepFinalObs());
         this.stuck = new boolean[numEnvs];
+        this.ended = new int[numEnvs];
         this.episodeReturn = new double[numEnvs];
         this.episodeLength = new int[numEnvs];
     }
@@ -116,6 +118,9 @@ public final class Collector implements AutoCloseable {
         }
         f.setHx(hx);
         Arrays.fill(stuck, false);
+        if (f.finalObs() != null) {
+            Arrays.fill(f.finalObs(), numEnvs * obsSize, f.finalObs().length, 0f);
+        }
         int length = spec.length();
         for (int t = 0; t < length; t++) {
             try {
@@ -128,13 +133,9 @@ public final class Collector implements AutoCloseable {
                 }
                 hx = adopt(next);
                 envs.step(actions, config.sticky() ? stuck : null, batch);
-                absorb(f, t);
-                boolean[] fin = f.fin();
-                int base = f.index(t + 1, 0);
-                for (int j = 0; j < numEnvs; j++) {
-                    if (fin[base + j]) {
-                        hx = adopt(actor.reset(hx, j));
-                    }
+                int count = absorb(f, t);
+                for (int i = 0; i < count; i++) {
+                    hx = adopt(actor.reset(hx, ended[i]));
                 }
             } finally {
                 scope.endIteration();
@@ -156,7 +157,7 @@ public final class Collector implements AutoCloseable {
     /** Start-up record 0: reset observations, fin set, rew 0, act zero, stepno 0. */
     private void startUp(Fragment f) {
         envs.reset(seeds(), batch);
-        checkFinite(batch.obs(), "reset");
+        checkFinite(batch.obs(), 0, "reset");
         System.arraycopy(batch.obs(), 0, f.obs(), 0, numEnvs * obsSize);
         Arrays.fill(f.stepno(), 0, numEnvs, 0);
         Arrays.fill(f.rew(), 0, numEnvs, 0f);
@@ -172,92 +173,115 @@ public final class Collector implements AutoCloseable {
         }
     }
 
-    /** Writes record t+1 and env info t from the batch step (and the actions just taken). */
-    private void absorb(Fragment f, int t) {
+    /**
+     * Writes record t+1 and env info t from the batch step and the actions just taken: bulk copies
+     * for the whole batch, then one pass over the envs for flags, stepno and episode accounting.
+     *
+     * @return the number of envs whose record t+1 has {@code fin} set, listed in {@code ended}
+     */
+    private int absorb(Fragment f, int t) {
         int prev = f.index(t, 0);
         int next = f.index(t + 1, 0);
-        int[] stepno = f.stepno();
         float[] obs = f.obs();
+        float[] finalObs = f.finalObs();
+        System.arraycopy(batch.obs(), 0, obs, next * obsSize, numEnvs * obsSize);
+        System.arraycopy(batch.reward(), 0, f.rew(), next, numEnvs);
+        if (f.actInts() != null) {
+            System.arraycopy(actions.ints(), 0, f.actInts(), next * actSize, numEnvs * actSize);
+        } else {
+            System.arraycopy(actions.floats(), 0, f.actFloats(), next * actSize, numEnvs * actSize);
+        }
+        if (infoSize > 0) {
+            System.arraycopy(batch.info(), 0, f.envInfo(), t * numEnvs * infoSize, numEnvs * infoSize);
+        }
+        if (config.sticky()) {
+            repeatStuck(f, t);
+        }
+        checkFinite(obs, next * obsSize, "step");
+        int[] stepno = f.stepno();
         float[] rew = f.rew();
         boolean[] fin = f.fin();
         boolean[] trunc = f.trunc();
-        float[] finalObs = f.finalObs();
-        int[] actInts = f.actInts();
-        float[] actFloats = f.actFloats();
-        float[] bObs = batch.obs();
-        float[] bFinal = batch.finalObs();
-        float[] bRew = batch.reward();
         boolean[] bTerm = batch.terminated();
         boolean[] bTrunc = batch.truncated();
+        int count = 0;
         for (int j = 0; j < numEnvs; j++) {
             int cell = next + j;
             if (stuck[j]) {
-                stepno[cell] = 0;
-                System.arraycopy(obs, (prev + j) * obsSize, obs, cell * obsSize, obsSize);
-                rew[cell] = 0f;
-                fin[cell] = true;
-                trunc[cell] = false;
-                if (actInts != null) {
-                    Arrays.fill(actInts, cell * actSize, (cell + 1) * actSize, 0);
-                } else {
-                    Arrays.fill(actFloats, cell * actSize, (cell + 1) * actSize, 0f);
-                }
-                if (finalObs != null) {
-                    Arrays.fill(finalObs, cell * obsSize, (cell + 1) * obsSize, 0f);
-                }
-                if (infoSize > 0) {
-                    Arrays.fill(f.envInfo(), (t * numEnvs + j) * infoSize, (t * numEnvs + j + 1) * infoSize, 0f);
-                }
+                ended[count++] = j;
                 continue;
             }
-            float r = bRew[j];
+            float r = rew[cell];
             if (!Float.isFinite(r)) {
                 throw new EnvException(j + envOffset, "rew: non-finite reward " + r);
             }
-            boolean done = bTerm[j] || bTrunc[j];
-            for (int i = 0; i < obsSize; i++) {
-                float x = bObs[j * obsSize + i];
-                if (!Float.isFinite(x)) {
-                    throw new EnvException(j + envOffset, "obs: non-finite value " + x + " at element " + i);
-                }
-                obs[cell * obsSize + i] = x;
-            }
-            if (actInts != null) {
-                System.arraycopy(actions.ints(), j * actSize, actInts, cell * actSize, actSize);
-            } else {
-                System.arraycopy(actions.floats(), j * actSize, actFloats, cell * actSize, actSize);
-            }
-            rew[cell] = r;
+            boolean done = bTerm[j] | bTrunc[j];
+            boolean truncated = bTrunc[j] & !bTerm[j];
             fin[cell] = done;
-            trunc[cell] = bTrunc[j] && !bTerm[j];
-            stepno[cell] = done ? 0 : stepno[prev + j] + 1;
+            trunc[cell] = truncated;
+            episodeReturn[j] += r;
+            int length = ++episodeLength[j];
+            if (!done) {
+                stepno[cell] = stepno[prev + j] + 1;
+                continue;
+            }
+            stepno[cell] = 0;
             if (finalObs != null) {
-                if (done) {
-                    System.arraycopy(bFinal, j * obsSize, finalObs, cell * obsSize, obsSize);
-                } else {
-                    Arrays.fill(finalObs, cell * obsSize, (cell + 1) * obsSize, 0f);
-                }
+                System.arraycopy(batch.finalObs(), j * obsSize, finalObs, cell * obsSize, obsSize);
+            }
+            f.episodes().add(j, t + 1, episodeReturn[j], length, truncated);
+            episodeReturn[j] = 0;
+            episodeLength[j] = 0;
+            stuck[j] = config.sticky();
+            ended[count++] = j;
+        }
+        envSteps += numEnvs;
+        return count;
+    }
+
+    /** Sticky mode: envs stopped earlier in this fragment repeat their record with fin, rew 0, act 0. */
+    private void repeatStuck(Fragment f, int t) {
+        int prev = f.index(t, 0);
+        int next = f.index(t + 1, 0);
+        float[] obs = f.obs();
+        for (int j = 0; j < numEnvs; j++) {
+            if (!stuck[j]) {
+                continue;
+            }
+            int cell = next + j;
+            f.stepno()[cell] = 0;
+            System.arraycopy(obs, (prev + j) * obsSize, obs, cell * obsSize, obsSize);
+            f.rew()[cell] = 0f;
+            f.fin()[cell] = true;
+            f.trunc()[cell] = false;
+            if (f.actInts() != null) {
+                Arrays.fill(f.actInts(), cell * actSize, (cell + 1) * actSize, 0);
+            } else {
+                Arrays.fill(f.actFloats(), cell * actSize, (cell + 1) * actSize, 0f);
             }
             if (infoSize > 0) {
-                System.arraycopy(batch.info(), j * infoSize, f.envInfo(), (t * numEnvs + j) * infoSize, infoSize);
+                Arrays.fill(f.envInfo(), (t * numEnvs + j) * infoSize, (t * numEnvs + j + 1) * infoSize, 0f);
             }
-            envSteps++;
-            episodeReturn[j] += r;
-            episodeLength[j]++;
-            if (done) {
-                f.episodes().add(j, t + 1, episodeReturn[j], episodeLength[j], trunc[cell]);
-                episodeReturn[j] = 0;
-                episodeLength[j] = 0;
-                stuck[j] = config.sticky();
-            }
+            envSteps--;
         }
     }
 
-    private void checkFinite(float[] values, String what) {
-        for (int k = 0; k < numEnvs * obsSize; k++) {
+    /** Throws naming the env and element of the first non-finite value in the N observations at {@code from}. */
+    private void checkFinite(float[] values, int from, String what) {
+        // an all-ones exponent (inf or NaN) carries into the sign bit: one branch-free pass
+        int carry = 0;
+        int end = from + numEnvs * obsSize;
+        for (int k = from; k < end; k++) {
+            carry |= (Float.floatToRawIntBits(values[k]) & 0x7f800000) + 0x00800000;
+        }
+        if (carry >= 0) {
+            return;
+        }
+        for (int k = from; k < end; k++) {
             if (!Float.isFinite(values[k])) {
-                throw new EnvException(k / obsSize + envOffset, "obs: non-finite value " + values[k]
-                        + " at element " + k % obsSize + " after " + what);
+                int rel = k - from;
+                throw new EnvException(rel / obsSize + envOffset, "obs: non-finite value " + values[k]
+                        + " at element " + rel % obsSize + " after " + what);
             }
         }
     }
