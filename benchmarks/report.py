@@ -1,0 +1,61 @@
+#!/usr/bin/env python3
+"""Turns a JMH JSON result file into a markdown table (standard library only).
+
+Columns: benchmark, parameters, score +- error with unit, allocation per operation (with -prof gc),
+and, for time-per-operation results of the rollout suites, env-steps/s derived from the parameters.
+Below the table, the ratios that the issues ask for, computed from results of the same run.
+"""
+import json
+import sys
+
+T = 128  # fragment length used by the suites
+
+
+def env_steps_per_second(name, params, score, unit):
+    n = int(params.get("numEnvs", 0) or 0)
+    if not n or unit != "us/op":
+        return None
+    if name in ("EngineBenchmarks.rawStepping", "EngineBenchmarks.sameRolloutConstantActor"):
+        return T * n / score * 1e6
+    if name.endswith("sameRolloutMlpActor") or name.endswith("sameRolloutWithConversions"):
+        return n / score * 1e6
+    return None
+
+
+def main(path):
+    results = json.load(open(path))
+    rows = []
+    by_key = {}
+    for r in results:
+        name = r["benchmark"].split(".")[-2] + "." + r["benchmark"].split(".")[-1]
+        params = r.get("params", {})
+        pm = r["primaryMetric"]
+        alloc = r.get("secondaryMetrics", {}).get("gc.alloc.rate.norm")
+        score, err, unit = pm["score"], pm["scoreError"], pm["scoreUnit"]
+        by_key[(name, tuple(sorted(params.items())))] = score
+        eps = env_steps_per_second(name, params, score, unit)
+        rows.append((name, ", ".join(f"{k}={v}" for k, v in sorted(params.items())),
+                     f"{score:,.2f} ± {err:,.2f} {unit}" if err == err else f"{score:,.2f} {unit}",
+                     f"{eps:,.0f}" if eps else "",
+                     f"{alloc['score']:.1f} B/op" if alloc else ""))
+    print("| benchmark | params | score | env-steps/s | alloc |")
+    print("|---|---|---|---|---|")
+    for row in rows:
+        print("| " + " | ".join(row) + " |")
+    ratios = []
+    for (name, params), score in by_key.items():
+        if name == "EngineBenchmarks.sameRolloutConstantActor":
+            raw = by_key.get(("EngineBenchmarks.rawStepping", params))
+            if raw:
+                ratios.append(f"- engine overhead at {dict(params)}: same rollout / raw stepping = {score / raw:.3f}")
+        if name == "MlpActorBenchmarks.sameRolloutMlpActor":
+            fwd = by_key.get(("MlpActorBenchmarks.forwardOnly", params))
+            if fwd:
+                ratios.append(f"- MLP actor at {dict(params)}: batch step / bare forward = {score / fwd:.2f}")
+    if ratios:
+        print()
+        print("\n".join(sorted(ratios)))
+
+
+if __name__ == "__main__":
+    main(sys.argv[1])
