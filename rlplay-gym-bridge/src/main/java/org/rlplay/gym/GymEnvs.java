@@ -1,0 +1,64 @@
+package org.rlplay.gym;
+
+import java.util.Map;
+import org.rlplay.env.EnvRegistry;
+import org.rlplay.env.VecEnv;
+
+/**
+ * Entry point of the Gymnasium bridge: batches of Gymnasium envs as {@link VecEnv}s.
+ *
+ * <pre>{@code
+ * try (VecEnv envs = GymEnvs.make("CartPole-v1", 8)) {
+ *     BatchStep out = BatchStep.of(envs);
+ *     envs.reset(seeds, out);
+ *     ...
+ * }
+ * }</pre>
+ *
+ * <p>Every call that creates a batch starts one Python child process (so give each collector
+ * thread its own batch); the first call in a JVM also finds or sets up Python, see
+ * {@link PythonRuntime}. Thread-safe.
+ */
+public final class GymEnvs {
+    /** Prefix that marks a Gymnasium id in {@link #fromId}, e.g. {@code "gym:Acrobot-v1"}. */
+    public static final String GYM_PREFIX = "gym:";
+
+    private GymEnvs() {
+    }
+
+    /** {@code numEnvs} copies of {@code gymnasium.make(envId)}. */
+    public static GymVecEnv make(String envId, int numEnvs) {
+        return make(GymEnvSpec.builder(envId).numEnvs(numEnvs).build());
+    }
+
+    /** {@code numEnvs} copies of {@code gymnasium.make(envId, **kwargs)}. */
+    public static GymVecEnv make(String envId, int numEnvs, Map<String, ?> kwargs) {
+        return make(GymEnvSpec.builder(envId).numEnvs(numEnvs).kwargs(kwargs).build());
+    }
+
+    /**
+     * The batch described by {@code spec}.
+     *
+     * @throws GymBridgeException if Python cannot be set up or started, or Gymnasium refuses the id or
+     *                            the kwargs (the message carries Gymnasium's)
+     */
+    public static GymVecEnv make(GymEnvSpec spec) {
+        return GymVecEnv.start(spec);
+    }
+
+    /** True when {@code id} names a Gymnasium env for {@link #fromId}. */
+    public static boolean isGymId(String id) {
+        return id.startsWith(GYM_PREFIX);
+    }
+
+    /**
+     * A batch for an id as users type it on the command line: {@code "gym:<Gymnasium id>"} goes
+     * through the bridge, anything else is a Java-native env from {@link EnvRegistry}.
+     */
+    public static VecEnv fromId(String id, int numEnvs) {
+        if (isGymId(id)) {
+            return make(id.substring(GYM_PREFIX.length()), numEnvs);
+        }
+        return EnvRegistry.makeVec(id, numEnvs);
+    }
+}
