@@ -24,6 +24,34 @@ public interface Rollout extends Iterator<Fragment>, Iterable<Fragment>, AutoClo
     /** Env steps collected so far (records written by real steps, summed over envs). */
     long envSteps();
 
+    /**
+     * Tells the rollout that the learner changed its weights, and returns the new actor version
+     * (one more than {@link #version()}). Training loop's thread, between fragments. In {@code same}
+     * mode the actor is the learner's model, so only the version advances; in {@code single}/
+     * {@code multi} the rollout snapshots the weights for the collectors' actor replicas, which
+     * adopt them at their next fragment boundary. Fragments record the version they were collected
+     * with ({@link Fragment#actorVersion()}).
+     *
+     * <p>The default, for rollouts whose fragments do not depend on the learner's weights (e.g. a
+     * replay of recorded fragments), changes nothing and returns {@link #version()}.
+     */
+    default long publish() {
+        return version();
+    }
+
+    /** The newest actor version published by {@link #publish()}; 0 before the first. The default is 0. */
+    default long version() {
+        return 0;
+    }
+
+    /**
+     * The policy lag of {@code f}: how many versions the learner published since the weights
+     * {@code f} was collected with, {@code version() - f.actorVersion()}. Always 0 in {@code same} mode.
+     */
+    default long lag(Fragment f) {
+        return version() - f.actorVersion();
+    }
+
     /** This rollout as an iterable, for for-each loops. */
     @Override
     default Iterator<Fragment> iterator() {

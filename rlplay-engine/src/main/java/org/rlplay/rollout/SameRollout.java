@@ -12,6 +12,7 @@ import org.rlplay.fragment.FragmentSpec;
 final class SameRollout implements Rollout {
     private final Collector collector;
     private final Fragment slot;
+    private long version;
     private boolean closed;
 
     SameRollout(Collector collector) {
@@ -29,6 +30,17 @@ final class SameRollout implements Rollout {
         return collector.envSteps();
     }
 
+    /** Advances the version only: the actor is the learner's model and sees every update at once. */
+    @Override
+    public long publish() {
+        return ++version;
+    }
+
+    @Override
+    public long version() {
+        return version;
+    }
+
     @Override
     public boolean hasNext() {
         return !closed;
@@ -39,7 +51,7 @@ final class SameRollout implements Rollout {
         if (closed) {
             throw new NoSuchElementException("the rollout is closed");
         }
-        collector.collect(slot, 0L);
+        collector.collect(slot, version);
         return slot;
     }
 

@@ -1,0 +1,101 @@
+package org.rlplay.ring;
+
+import java.util.concurrent.atomic.AtomicBoolean;
+import org.rlplay.rollout.Collector;
+
+/**
+ * One collector thread of a {@link RingRollout}: claims a ring sequence, waits for the lag bound if
+ * there is one, adopts the newest published weights, collects a fragment straight into the claimed
+ * slot and publishes the sequence (in {@code finally}, so a failure never leaves the ring stuck);
+ * repeats until the rollout stops.
+ *
+ * <p>Owns its {@link Collector} (envs, DJL scope) and closes it when the thread ends; the rollout
+ * closes it from the closing thread instead if the thread does not end in time. The volatile
+ * fields are read by the learner's thread to wake this thread and to describe a hang.
+ */
+final class CollectorWorker implements Runnable {
+    final int index;
+    final Thread thread;
+    private final Collector collector;
+    private final RingRollout owner;
+    private final AtomicBoolean collectorClosed = new AtomicBoolean();
+    /** Set while this thread is parked waiting for ring space or for the lag bound. */
+    volatile boolean parked;
+    /** The ring sequence being written, or -1. */
+    volatile long writing = -1;
+    /** {@link System#nanoTime()} when the current sequence was claimed. */
+    volatile long writingSince;
+    /** What the thread is doing, for the hung-collector message. */
+    volatile String activity = "starting";
+    private volatile RuntimeException closeFailure;
+    private long version;
+
+    CollectorWorker(int index, Collector collector, RingRollout owner, String threadName) {
+        this.index = index;
+        this.collector = collector;
+        this.owner = owner;
+        this.thread = new Thread(this, threadName);
+        this.thread.setDaemon(true);
+    }
+
+    @Override
+    public void run() {
+        try {
+            while (true) {
+                activity = "waiting for a free slot";
+                long sequence = owner.claim(this);
+                if (sequence < 0 || !fill(sequence)) {
+                    return;
+                }
+            }
+        } finally {
+            activity = "stopped";
+            closeCollector();
+        }
+    }
+
+    /** Writes one fragment into the slot of {@code sequence} and publishes it; false when this thread must stop. */
+    private boolean fill(long sequence) {
+        Slot slot = owner.slot(sequence);
+        slot.complete = false;
+        slot.envSteps = 0;
+        writingSince = System.nanoTime();
+        writing = sequence;
+        try {
+            activity = "waiting for the lag bound before";
+            if (!owner.awaitLag(this, sequence)) {
+                return false;
+            }
+            activity = "adopting weights for";
+            version = owner.weights().adopt(index, version);
+            activity = "collecting";
+            long before = collector.envSteps();
+            collector.collect(slot.fragment, version);
+            slot.envSteps = collector.envSteps() - before;
+            slot.complete = true;
+            return true;
+        } catch (Throwable t) {
+            owner.fail(CollectorException.of(index, t));
+            return false;
+        } finally {
+            writing = -1;
+            owner.publishSlot(sequence);
+        }
+    }
+
+    /** Closes the collector (its envs) once, from whichever thread gets here first. */
+    void closeCollector() {
+        if (collectorClosed.compareAndSet(false, true)) {
+            try {
+                collector.close();
+            } catch (RuntimeException e) {
+                closeFailure = e;
+            }
+        }
+    }
+
+    /** The exception closing the collector threw, or null. */
+    RuntimeException closeFailure() {
+        return closeFailure;
+    }
+}

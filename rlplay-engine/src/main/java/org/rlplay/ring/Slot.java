@@ -1,0 +1,20 @@
+package org.rlplay.ring;
+
+import org.rlplay.fragment.Fragment;
+
+/**
+ * One preallocated entry of the ring: a fragment and what the consumer needs to know about how its
+ * writing ended. Written by the collector that claimed its sequence, then read by the learner after
+ * the sequence is published (the publication orders the writes before the reads).
+ */
+final class Slot {
+    final Fragment fragment;
+    /** True when the collector finished writing the fragment; false when it stopped or failed mid-way. */
+    boolean complete;
+    /** Env steps taken while writing this fragment. */
+    long envSteps;
+
+    Slot(Fragment fragment) {
+        this.fragment = fragment;
+    }
+}
