@@ -389,6 +389,43 @@ public final class Fragment implements AutoCloseable {
         }
     }
 
+    /**
+     * Overwrites the whole actor info column {@code name} with (T+1) * N values of {@code type}, each
+     * of per-env shape {@code elementShape}, read in native byte order from {@code data}'s position
+     * (which is not moved). Creates the column if this fragment has none of that name yet. For
+     * readers restoring recorded fragments ({@code org.rlplay.record}); collectors use
+     * {@link #putActorInfo}.
+     *
+     * @throws IllegalArgumentException if the existing column {@code name} has another type or
+     *     shape, or {@code data} holds fewer bytes than the column
+     */
+    public void putActorInfoColumn(String name, DataType type, long[] elementShape, ByteBuffer data) {
+        InfoColumn column = null;
+        for (InfoColumn c : actorInfo) {
+            if (c.name().equals(name)) {
+                column = c;
+            }
+        }
+        if (column == null) {
+            column = new InfoColumn(name, type, elementShape, length + 1, numEnvs);
+            actorInfo.add(column);
+        } else if (!column.matches(type, new Shape(elementShape))) {
+            throw new IllegalArgumentException("actor info '" + name + "': this fragment holds " + column.dataType()
+                    + " " + Arrays.toString(column.elementShape()) + " per env, got " + type + " "
+                    + Arrays.toString(elementShape));
+        }
+        int perRecord = numEnvs * column.bytesPerEnv();
+        if (data.remaining() < (long) (length + 1) * perRecord) {
+            throw new IllegalArgumentException("actor info '" + name + "': expected " + (length + 1) * perRecord
+                    + " bytes, got " + data.remaining());
+        }
+        ByteBuffer src = data.duplicate();
+        for (int t = 0; t <= length; t++) {
+            src.position(data.position() + t * perRecord);
+            column.put(t, src);
+        }
+    }
+
     private Shape perEnvShape(NDArray a, int i) {
         Shape s = a.getShape();
         if (s.dimension() == 0 || s.get(0) != numEnvs) {

@@ -1,0 +1,96 @@
+package org.rlplay.record;
+
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertNull;
+
+import java.nio.ByteBuffer;
+import java.util.ArrayList;
+import java.util.List;
+import org.rlplay.env.SerialVecEnv;
+import org.rlplay.fragment.Fragment;
+import org.rlplay.fragment.InfoColumn;
+import org.rlplay.rollout.Rollout;
+import org.rlplay.rollout.RolloutConfig;
+import org.rlplay.rollout.Rollouts;
+import org.rlplay.testing.ScriptedActor;
+import org.rlplay.testing.ScriptedEnv;
+
+/** Shared helpers of the record tests: a scripted rollout and deep fragment copies/comparisons. */
+final class Fixtures {
+    static final int T = 5;
+    /** Env j has episodes of lengths LENGTHS[j] (cycled); length-4 episodes end by truncation. */
+    static final int[][] LENGTHS = {{2, 4}, {3}, {7, 1}};
+    static final int N = LENGTHS.length;
+    static final long SEED = 10;
+
+    private Fixtures() {
+    }
+
+    /** A same-mode rollout of scripted envs and the scripted (recurrent, info-reporting) actor. */
+    static Rollout scriptedRollout(boolean sticky) {
+        List<ScriptedEnv> envs = new ArrayList<>();
+        for (int[] l : LENGTHS) {
+            envs.add(new ScriptedEnv(l, 4));
+        }
+        return Rollouts.same(new SerialVecEnv(envs), new ScriptedActor(),
+                RolloutConfig.builder().length(T).seed(SEED).sticky(sticky).build());
+    }
+
+    static DatasetInfo info() {
+        return DatasetInfo.of("Scripted-v0", SEED, N).with("policy", "ScriptedActor");
+    }
+
+    /** A deep copy of {@code f}: records, actor info, episodes, metadata and hx. */
+    static Fragment copy(Fragment f) {
+        Fragment c = new Fragment(f.spec());
+        f.copyEnvsTo(c, 0);
+        c.setMeta(f.sequence(), f.actorVersion(), f.collector(), f.envOffset());
+        c.setHx(f.hx());
+        return c;
+    }
+
+    /** Asserts that every field of {@code actual} equals {@code expected}'s. */
+    static void assertSameFragment(Fragment expected, Fragment actual, String where) {
+        assertEquals(expected.spec(), actual.spec(), where + " spec");
+        assertArrayEquals(expected.stepno(), actual.stepno(), where + " stepno");
+        assertArrayEquals(expected.obs(), actual.obs(), where + " obs");
+        assertArrayEquals(expected.actInts(), actual.actInts(), where + " act");
+        assertArrayEquals(expected.actFloats(), actual.actFloats(), where + " act");
+        assertArrayEquals(expected.rew(), actual.rew(), where + " rew");
+        assertArrayEquals(expected.fin(), actual.fin(), where + " fin");
+        assertArrayEquals(expected.trunc(), actual.trunc(), where + " trunc");
+        assertArrayEquals(expected.finalObs(), actual.finalObs(), where + " finalObs");
+        assertArrayEquals(expected.envInfo(), actual.envInfo(), where + " envInfo");
+        assertEquals(expected.sequence(), actual.sequence(), where + " sequence");
+        assertEquals(expected.actorVersion(), actual.actorVersion(), where + " actorVersion");
+        assertEquals(expected.collector(), actual.collector(), where + " collector");
+        assertEquals(expected.envOffset(), actual.envOffset(), where + " envOffset");
+        assertEquals(expected.actorInfo().size(), actual.actorInfo().size(), where + " actor info columns");
+        for (InfoColumn e : expected.actorInfo()) {
+            InfoColumn a = actual.actorInfo(e.name());
+            assertEquals(e.dataType(), a.dataType(), where + " actor info " + e.name() + " type");
+            assertArrayEquals(e.elementShape(), a.elementShape(), where + " actor info " + e.name() + " shape");
+            assertEquals(e.data(), a.data(), where + " actor info " + e.name() + " bytes");
+        }
+        assertEquals(expected.episodes().count(), actual.episodes().count(), where + " episodes");
+        for (int i = 0; i < expected.episodes().count(); i++) {
+            assertEquals(expected.episodes().env(i), actual.episodes().env(i), where + " episode env");
+            assertEquals(expected.episodes().record(i), actual.episodes().record(i), where + " episode record");
+            assertEquals(expected.episodes().episodeReturn(i), actual.episodes().episodeReturn(i), where + " episode return");
+            assertEquals(expected.episodes().length(i), actual.episodes().length(i), where + " episode length");
+            assertEquals(expected.episodes().truncated(i), actual.episodes().truncated(i), where + " episode truncated");
+        }
+        if (expected.hx() == null) {
+            assertNull(actual.hx(), where + " hx");
+        } else {
+            assertEquals(expected.hx().size(), actual.hx().size(), where + " hx arrays");
+            for (int k = 0; k < expected.hx().size(); k++) {
+                assertEquals(expected.hx().get(k).getShape(), actual.hx().get(k).getShape(), where + " hx shape");
+                ByteBuffer e = expected.hx().get(k).toByteBuffer(true);
+                ByteBuffer a = actual.hx().get(k).toByteBuffer(true);
+                assertEquals(e, a, where + " hx values");
+            }
+        }
+    }
+}
