@@ -2,6 +2,7 @@ package org.rlplay.gym;
 
 import com.google.gson.GsonBuilder;
 import java.net.InetAddress;
+import java.net.SocketTimeoutException;
 import java.security.SecureRandom;
 import java.time.Duration;
 import java.util.HexFormat;
@@ -291,6 +292,11 @@ public final class GymVecEnv implements VecEnv {
             return new GymBridgeException(call + " failed in Python: " + summary(traceback) + "\nPython traceback:\n"
                     + traceback, e);
         }
+        if (hasCause(e, SocketTimeoutException.class)) {
+            return new GymBridgeException(call + " on the Python child (pid " + child.pid() + ") hosting "
+                    + spec.envId() + " did not answer within the call timeout of " + spec.callTimeout().toSeconds()
+                    + " s; if the env is that slow, raise GymEnvSpec.callTimeout", e);
+        }
         // The connection broke: find out whether the child died (it closes its socket as it dies).
         boolean exited = child.awaitExit(Duration.ofSeconds(2));
         if (exited) {
@@ -299,7 +305,16 @@ public final class GymVecEnv implements VecEnv {
         }
         return new GymBridgeException(call + " on the Python child (pid " + child.pid() + ") hosting " + spec.envId()
                 + " failed: " + e.getMessage() + (e.getCause() != null ? " (" + e.getCause() + ")" : "")
-                + ". If the env is slow, raise GymEnvSpec.callTimeout (now " + spec.callTimeout().toSeconds() + " s)", e);
+                + "; its last output:\n" + child.tail(), e);
+    }
+
+    private static boolean hasCause(Throwable e, Class<? extends Throwable> type) {
+        for (Throwable t = e; t != null; t = t.getCause()) {
+            if (type.isInstance(t)) {
+                return true;
+            }
+        }
+        return false;
     }
 
     /** The Python traceback carried by a Py4J exception raised by the Python side, or null. */

@@ -129,7 +129,8 @@ public final class PythonRuntime {
 
     // ------------------------------------------------------------------ RLPLAY_PYTHON
 
-    private static Path checkConfigured(Path executable) {
+    /** Checks that {@code executable} (the value of {@value #PYTHON_VARIABLE}) can run the bridge. */
+    static Path checkConfigured(Path executable) {
         String fix = "Fix: `" + executable + " -m pip install " + String.join(" ", requirements())
                 + "`, or unset " + PYTHON_VARIABLE + " to let rlplay create its own venv in " + cacheDirectory();
         if (!Files.isExecutable(executable)) {
