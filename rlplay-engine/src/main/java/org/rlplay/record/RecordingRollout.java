@@ -6,7 +6,7 @@ import org.rlplay.rollout.Rollout;
 
 /**
  * A rollout decorator that hands each fragment of the wrapped rollout to a {@link Recorder} before
- * returning it. Owns both: closing it closes the recorder, then the wrapped rollout. Used from the
+ * returning it; everything else (spec, steps, publishing weights, versions) is the wrapped rollout's. Owns both: closing it closes the recorder, then the wrapped rollout. Used from the
  * training loop's thread, like any rollout.
  */
 final class RecordingRollout implements Rollout {
@@ -26,6 +26,21 @@ final class RecordingRollout implements Rollout {
     @Override
     public long envSteps() {
         return inner.envSteps();
+    }
+
+    @Override
+    public long publish() {
+        return inner.publish();
+    }
+
+    @Override
+    public long version() {
+        return inner.version();
+    }
+
+    @Override
+    public long lag(Fragment f) {
+        return inner.lag(f);
     }
 
     @Override
