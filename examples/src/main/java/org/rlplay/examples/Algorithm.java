@@ -1,0 +1,48 @@
+package org.rlplay.examples;
+
+import org.rlplay.actor.Actor;
+import org.rlplay.env.space.Space;
+import org.rlplay.examples.train.Networks;
+import org.rlplay.examples.train.Run;
+
+/**
+ * What the {@code train} and {@code eval} commands need from an algorithm file: its name, its
+ * hyperparameters (a record, so the command line can override any of them with
+ * {@code --set name=value} and checkpoints can save them), how to build its networks, its training
+ * loop, and a greedy actor for evaluation. The loop itself is written out in the implementing file.
+ *
+ * <p>Implementations are stateless singletons; every method runs on the caller's thread.
+ *
+ * @param <H> the hyperparameter record
+ */
+public interface Algorithm<H extends Record> {
+
+    /** The {@code --algo} name. */
+    String name();
+
+    /** The env trained on when {@code --env} is not given. */
+    String defaultEnv();
+
+    /** The env-step budget when {@code --steps} is not given. */
+    long defaultSteps();
+
+    /** The hyperparameter record type. */
+    Class<H> hyperparameterType();
+
+    /** The tuned defaults for {@code env}, before {@code --set} overrides. */
+    H defaults(String env);
+
+    /**
+     * Builds and initialises the networks (in the DJL random state the caller seeded) for the given
+     * spaces.
+     *
+     * @throws IllegalArgumentException if the algorithm cannot handle these spaces
+     */
+    Networks networks(H h, Space observations, Space actions);
+
+    /** The training loop: runs until {@link Run#endIteration} says the budget is spent. */
+    void train(H h, Run run);
+
+    /** An actor that acts greedily with the trained networks (for {@code eval}); the caller closes it. */
+    Actor greedyActor(H h, Networks networks, Space actions);
+}
