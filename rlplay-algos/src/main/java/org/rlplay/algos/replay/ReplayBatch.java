@@ -1,0 +1,172 @@
+package org.rlplay.algos.replay;
+
+import ai.djl.ndarray.NDArray;
+import ai.djl.ndarray.NDManager;
+import ai.djl.ndarray.types.Shape;
+import org.rlplay.env.space.Space;
+
+/**
+ * B transitions {@code (s, a, r, s', done, truncated)} drawn from a replay buffer, with the slots
+ * they came from and their importance weights, in preallocated primitive arrays (row b of each
+ * array belongs to transition b). Made by {@link ReplayBuffer#newBatch} or
+ * {@link PrioritizedReplayBuffer#newBatch} and refilled by each {@code sample}.
+ *
+ * <p>{@code done} is true only for terminated transitions; a truncated one has {@code done = false},
+ * {@code truncated = true} and its true final observation as {@code s'}, so a target
+ * {@code r + gamma * (1 - done) * max Q(s', .)} bootstraps it correctly.
+ *
+ * <p>The NDArray accessors copy into the caller's manager (the caller closes them). Owned by the
+ * training loop's thread; not thread-safe.
+ */
+public final class ReplayBatch {
+    private final int size;
+    private final int obsSize;
+    private final int actSize;
+    private final boolean discrete;
+    private final long[] obsShape;
+    private final long[] actShape;
+    private final int[] indices;
+    private final float[] obs;
+    private final float[] nextObs;
+    private final int[] actInts;
+    private final float[] actFloats;
+    private final long[] actLongs;
+    private final float[] rew;
+    private final boolean[] done;
+    private final boolean[] truncated;
+    private final float[] doneFloats;
+    private final float[] weights;
+
+    ReplayBatch(int size, Space observationSpace, Space actionSpace) {
+        if (size < 1) {
+            throw new IllegalArgumentException("batch size must be >= 1, got " + size);
+        }
+        this.size = size;
+        this.obsSize = observationSpace.size();
+        this.actSize = actionSpace.size();
+        this.discrete = actionSpace.isDiscrete();
+        this.obsShape = batchShape(size, observationSpace.shape());
+        this.actShape = batchShape(size, actionSpace.shape());
+        this.indices = new int[size];
+        this.obs = new float[Math.multiplyExact(size, obsSize)];
+        this.nextObs = new float[Math.multiplyExact(size, obsSize)];
+        this.actInts = discrete ? new int[Math.multiplyExact(size, actSize)] : null;
+        this.actLongs = discrete ? new long[Math.multiplyExact(size, actSize)] : null;
+        this.actFloats = discrete ? null : new float[Math.multiplyExact(size, actSize)];
+        this.rew = new float[size];
+        this.done = new boolean[size];
+        this.truncated = new boolean[size];
+        this.doneFloats = new float[size];
+        this.weights = new float[size];
+    }
+
+    private static long[] batchShape(int size, int[] element) {
+        long[] shape = new long[element.length + 1];
+        shape[0] = size;
+        for (int i = 0; i < element.length; i++) {
+            shape[i + 1] = element[i];
+        }
+        return shape;
+    }
+
+    /** B, the number of transitions. */
+    public int size() {
+        return size;
+    }
+
+    int observationSize() {
+        return obsSize;
+    }
+
+    int actionSize() {
+        return actSize;
+    }
+
+    boolean isDiscrete() {
+        return discrete;
+    }
+
+    /** (B) the buffer slots the rows came from (what priority updates refer to). */
+    public int[] indices() {
+        return indices;
+    }
+
+    /** (B, obsSize) states s. */
+    public float[] obs() {
+        return obs;
+    }
+
+    /** (B, obsSize) next states s'. */
+    public float[] nextObs() {
+        return nextObs;
+    }
+
+    /** (B, actSize) actions for discrete-stored action spaces, else {@code null}. */
+    public int[] actInts() {
+        return actInts;
+    }
+
+    /** (B, actSize) actions for float-stored action spaces, else {@code null}. */
+    public float[] actFloats() {
+        return actFloats;
+    }
+
+    /** (B) rewards r. */
+    public float[] rew() {
+        return rew;
+    }
+
+    /** (B) terminated flags. */
+    public boolean[] done() {
+        return done;
+    }
+
+    /** (B) truncation flags. */
+    public boolean[] truncated() {
+        return truncated;
+    }
+
+    /** (B) importance-sampling weights: 1 for uniform sampling. */
+    public float[] weights() {
+        return weights;
+    }
+
+    /** States as a (B, ...) float32 array. */
+    public NDArray obs(NDManager manager) {
+        return manager.create(obs, new Shape(obsShape));
+    }
+
+    /** Next states as a (B, ...) float32 array. */
+    public NDArray nextObs(NDManager manager) {
+        return manager.create(nextObs, new Shape(obsShape));
+    }
+
+    /** Actions as a (B, ...) array: int64 for discrete-stored spaces (ready for gather), else float32. */
+    public NDArray act(NDManager manager) {
+        if (!discrete) {
+            return manager.create(actFloats, new Shape(actShape));
+        }
+        for (int i = 0; i < actInts.length; i++) {
+            actLongs[i] = actInts[i];
+        }
+        return manager.create(actLongs, new Shape(actShape));
+    }
+
+    /** Rewards as a (B) float32 array. */
+    public NDArray rew(NDManager manager) {
+        return manager.create(rew, new Shape(size));
+    }
+
+    /** Terminated flags as a (B) float32 array of 0 and 1, ready for {@code (1 - done)} masks. */
+    public NDArray done(NDManager manager) {
+        for (int i = 0; i < size; i++) {
+            doneFloats[i] = done[i] ? 1f : 0f;
+        }
+        return manager.create(doneFloats, new Shape(size));
+    }
+
+    /** Importance-sampling weights as a (B) float32 array. */
+    public NDArray weights(NDManager manager) {
+        return manager.create(weights, new Shape(size));
+    }
+}
