@@ -56,8 +56,15 @@ class TargetNetworksTest {
                 a.setRequiresGradient(true);
             }
             assertFalse(Arrays.equals(values(online).get(0), values(target).get(0)), "random inits differ");
+            for (NDArray a : arrays(online)) {
+                a.setRequiresGradient(true);
+            }
             try (GradientCollector gc = Engine.getInstance().newGradientCollector()) {
                 TargetNetworks.hardUpdate(online, target);
+                gc.backward(before.get(0).sum());
+                for (float g : arrays(online).get(0).getGradient().toFloatArray()) {
+                    assertEquals(0f, g, "no graph from the target back to the online block");
+                }
             }
             List<float[]> o = values(online);
             List<float[]> t = values(target);
