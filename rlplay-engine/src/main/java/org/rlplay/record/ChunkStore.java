@@ -21,9 +21,11 @@ import org.rlplay.fragment.Fragment;
  * The writing side of a dataset directory: appends chunks so that a chunk becomes visible only
  * when complete, and keeps the manifest in step.
  *
- * <p>Appending a chunk: encode it into a hidden temp file ({@code .chunk-000007.npz.tmp}), fsync it,
- * rename it atomically to {@code chunk-000007.npz}, then replace the manifest atomically the same
- * way ({@code .manifest.json.tmp} -&gt; {@code manifest.json}) and fsync the directory. A process
+ * <p>Appending chunks: encode each into a hidden temp file ({@code .chunk-000007.npz.tmp}), fsync it,
+ * rename it atomically to {@code chunk-000007.npz}; then fsync the directory (the renames are
+ * durable before anything lists them), replace the manifest atomically the same way
+ * ({@code .manifest.json.tmp} -&gt; {@code manifest.json}) and fsync the directory again. Chunks
+ * queued together share one manifest update (group commit). A process
  * killed at any point leaves the previous manifest (whose chunks are all whole) or the new one;
  * at worst a stray temp file or an unlisted chunk, which readers ignore.
  *
@@ -81,13 +83,39 @@ final class ChunkStore {
      * @throws DatasetException if the fragment's arrays differ from the earlier chunks' or on I/O errors
      */
     void append(Fragment f) {
-        String name = chunkName(chunks());
+        appendAll(List.of(f));
+    }
+
+    /**
+     * Writes {@code fragments} as the next chunks, in order, then lists them all in one manifest
+     * update (a group commit: one manifest write and two directory syncs for the whole group).
+     *
+     * @throws DatasetException if a fragment's arrays differ from the earlier chunks' or on I/O errors;
+     *     the chunks renamed before the failure are left unlisted
+     */
+    void appendAll(List<Fragment> fragments) {
+        Manifest next = manifest;
+        for (Fragment f : fragments) {
+            next = next.withChunk(writeChunk(f, next), ChunkCodec.fields(f));
+        }
+        try {
+            syncDirectory();
+            writeManifest(next);
+            manifest = next;
+        } catch (IOException e) {
+            throw new DatasetException(dir.resolve(Manifest.FILE_NAME), "cannot write the manifest: " + e, e);
+        }
+    }
+
+    /** Encodes {@code f} into a temp file, syncs it and renames it to the chunk after those of {@code listed}. */
+    private ChunkInfo writeChunk(Fragment f, Manifest listed) {
+        String name = chunkName(listed.chunks().size());
         Path target = dir.resolve(name);
         Path temp = dir.resolve("." + name + TEMP_SUFFIX);
         List<FieldInfo> fields = ChunkCodec.fields(f);
-        if (!manifest.fields().isEmpty() && !manifest.fields().equals(fields)) {
+        if (!listed.fields().isEmpty() && !listed.fields().equals(fields)) {
             throw new DatasetException(target, "the fragment's arrays " + fields
-                    + " differ from the earlier chunks' " + manifest.fields());
+                    + " differ from the earlier chunks' " + listed.fields());
         }
         try {
             CRC32 crc = new CRC32();
@@ -101,12 +129,8 @@ final class ChunkStore {
             }
             long bytes = Files.size(temp);
             Files.move(temp, target, StandardCopyOption.ATOMIC_MOVE);
-            syncDirectory();
-            ChunkInfo info = new ChunkInfo(name, bytes, String.format(Locale.ROOT, "%08x", crc.getValue()),
+            return new ChunkInfo(name, bytes, String.format(Locale.ROOT, "%08x", crc.getValue()),
                     f.sequence(), f.actorVersion(), f.collector(), f.envOffset(), f.episodes().count());
-            Manifest next = manifest.withChunk(info, fields);
-            writeManifest(next);
-            manifest = next;
         } catch (IOException e) {
             throw new DatasetException(target, "cannot write the chunk: " + e, e);
         }

@@ -17,7 +17,9 @@ import org.rlplay.rollout.Rollout;
  * <p>Attach it to any rollout with {@link #wrap}, or call {@link #write} yourself. By default a
  * background writer thread, owned by the recorder, encodes and writes the chunks: {@code write}
  * copies the fragment into one of {@code queueCapacity} preallocated slots and returns, and blocks
- * only while every slot is still waiting to be written (back-pressure, bounded by the timeout).
+ * only while every slot is still waiting to be written (back-pressure, bounded by the timeout). The
+ * writer lists every chunk queued at the time in one manifest update (group commit), so a slow disk
+ * costs fewer syncs per chunk the further it falls behind.
  * With {@code queueCapacity = 0} chunks are written inline on the caller's thread.
  *
  * <p>Threading: {@link #write} and {@link #close} are called from one thread, the training loop's.
@@ -162,15 +164,19 @@ public final class Recorder implements AutoCloseable {
     }
 
     private void writeLoop() {
+        List<Fragment> group = new ArrayList<>(options.queueCapacity());
         try {
             while (true) {
                 Fragment slot = full.poll(POLL_MILLIS, TimeUnit.MILLISECONDS);
                 if (slot != null) {
-                    append(slot);
+                    group.add(slot);
+                    full.drainTo(group);
+                    append(group);
                 } else if (closing) {
                     // every write() happened before closing was set: drain what they queued
-                    for (slot = full.poll(); slot != null; slot = full.poll()) {
-                        append(slot);
+                    full.drainTo(group);
+                    if (!group.isEmpty()) {
+                        append(group);
                     }
                     return;
                 }
@@ -180,10 +186,12 @@ public final class Recorder implements AutoCloseable {
         }
     }
 
-    private void append(Fragment slot) {
-        store.append(slot);
+    /** Writes the queued fragments as one group commit and frees their slots. */
+    private void append(List<Fragment> group) {
+        store.appendAll(group);
         written = store.chunks();
-        free.add(slot);
+        free.addAll(group);
+        group.clear();
     }
 
     private void rethrowFailure() {

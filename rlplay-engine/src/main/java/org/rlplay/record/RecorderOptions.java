@@ -23,9 +23,9 @@ public record RecorderOptions(int queueCapacity, boolean fsync, Duration timeout
         }
     }
 
-    /** A background writer with a queue of 4 fragments, fsync on, 60 s timeout. */
+    /** A background writer with a queue of 8 fragments, fsync on, 60 s timeout. */
     public static RecorderOptions defaults() {
-        return new RecorderOptions(4, true, Duration.ofSeconds(60));
+        return new RecorderOptions(8, true, Duration.ofSeconds(60));
     }
 
     /** The same options writing inline on the caller's thread. */

@@ -1,0 +1,126 @@
+package org.rlplay.benchmarks;
+
+import ai.djl.engine.Engine;
+import ai.djl.ndarray.NDManager;
+import ai.djl.ndarray.types.DataType;
+import ai.djl.ndarray.types.Shape;
+import ai.djl.nn.SequentialBlock;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.Comparator;
+import java.util.concurrent.TimeUnit;
+import java.util.stream.Stream;
+import org.openjdk.jmh.annotations.Benchmark;
+import org.openjdk.jmh.annotations.BenchmarkMode;
+import org.openjdk.jmh.annotations.Fork;
+import org.openjdk.jmh.annotations.Level;
+import org.openjdk.jmh.annotations.Measurement;
+import org.openjdk.jmh.annotations.Mode;
+import org.openjdk.jmh.annotations.OperationsPerInvocation;
+import org.openjdk.jmh.annotations.OutputTimeUnit;
+import org.openjdk.jmh.annotations.Param;
+import org.openjdk.jmh.annotations.Scope;
+import org.openjdk.jmh.annotations.Setup;
+import org.openjdk.jmh.annotations.State;
+import org.openjdk.jmh.annotations.TearDown;
+import org.openjdk.jmh.annotations.Warmup;
+import org.rlplay.actor.Actor;
+import org.rlplay.algos.policy.CategoricalActor;
+import org.rlplay.algos.policy.Mlp;
+import org.rlplay.env.EnvRegistry;
+import org.rlplay.fragment.Fragment;
+import org.rlplay.record.DatasetInfo;
+import org.rlplay.record.Recorder;
+import org.rlplay.record.RecorderOptions;
+import org.rlplay.rollout.Rollout;
+import org.rlplay.rollout.RolloutConfig;
+import org.rlplay.rollout.Rollouts;
+
+/**
+ * The cost of recording: a {@code same} rollout over native CartPole at N = 64, T = 128, without a
+ * recorder ({@code off}) and wrapped by {@link Recorder#wrap} writing every fragment as an npz chunk
+ * with fsync, either on the recorder's background writer thread ({@code background}, queue of 8
+ * copies, group commit) or inline on the collecting thread ({@code inline}). Two actors: {@code constant} (no DJL,
+ * the cheapest collection there is, so the worst case for the recorder's relative cost) and
+ * {@code mlp} (a DJL 4-64-64-2 categorical actor whose logits are recorded as actor info). Times are
+ * per batch step (one fragment / T); the recording overhead is {@code time(mode) / time(off) - 1}.
+ *
+ * <p>Each iteration records into a fresh temporary directory, deleted at the iteration's end (the
+ * recorder's close, which drains at most 8 queued chunks, is outside the measured time).
+ */
+@BenchmarkMode(Mode.AverageTime)
+@OutputTimeUnit(TimeUnit.MICROSECONDS)
+@Warmup(iterations = 3, time = 2)
+@Measurement(iterations = 5, time = 2)
+@Fork(value = 1, jvmArgsAppend = {"-Dai.djl.offline=true", "-Dai.djl.pytorch.num_threads=1", "-Dai.djl.pytorch.num_interop_threads=1"})
+@State(Scope.Thread)
+public class RecordBenchmarks {
+    static final int T = 128;
+
+    @Param({"64"})
+    public int numEnvs;
+
+    @Param({"constant", "mlp"})
+    public String actor;
+
+    @Param({"off", "background", "inline"})
+    public String recorder;
+
+    private NDManager manager;
+    private Actor policy;
+    private Path dir;
+    private Rollout rollout;
+
+    @Setup(Level.Trial)
+    public void setUpActor() {
+        if (actor.equals("mlp")) {
+            Engine.getInstance().setRandomSeed(0);
+            manager = NDManager.newBaseManager();
+            SequentialBlock net = Mlp.of(2, true, 64, 64);
+            net.initialize(manager, DataType.FLOAT32, new Shape(1, 4));
+            policy = new CategoricalActor(net, 2, 0, false);
+        } else {
+            policy = EngineBenchmarks.CONSTANT;
+        }
+    }
+
+    @Setup(Level.Iteration)
+    public void setUp() throws IOException {
+        rollout = Rollouts.same(EnvRegistry.makeVec("CartPole-v1", numEnvs), policy,
+                RolloutConfig.builder().length(T).build());
+        if (!recorder.equals("off")) {
+            dir = Files.createTempDirectory("rlplay-record-bench").resolve("data");
+            RecorderOptions options = recorder.equals("inline") ? RecorderOptions.defaults().inline()
+                    : RecorderOptions.defaults();
+            rollout = Recorder.wrap(rollout, dir, DatasetInfo.of("CartPole-v1", 0, numEnvs), options);
+        }
+    }
+
+    @TearDown(Level.Iteration)
+    public void tearDown() throws IOException {
+        rollout.close();
+        if (dir != null) {
+            try (Stream<Path> files = Files.walk(dir.getParent())) {
+                for (Path p : files.sorted(Comparator.reverseOrder()).toList()) {
+                    Files.delete(p);
+                }
+            }
+            dir = null;
+        }
+    }
+
+    @TearDown(Level.Trial)
+    public void tearDownActor() {
+        if (manager != null) {
+            manager.close();
+        }
+    }
+
+    /** One batch step of the rollout (one fragment / T), recorded or not. */
+    @Benchmark
+    @OperationsPerInvocation(T)
+    public Fragment sameRollout() {
+        return rollout.next();
+    }
+}
