@@ -28,9 +28,10 @@ import py4j.Py4JException;
  * docstring describes).
  *
  * <p>Like every VecEnv, an instance is used by one thread at a time, which may differ from the
- * thread that created it; that thread also closes it. It owns the child process, the Py4J client
- * and the shared memory; {@link #close()} ends all three and is idempotent. Once the child has
- * failed as a whole (died, timed out), every later call throws {@link GymBridgeException}.
+ * thread that created it. It owns the child process, the Py4J client and the shared memory;
+ * {@link #close()} ends all three, is idempotent, and may also be called from another thread to
+ * stop a step that is stuck in Python (that step then fails within a few seconds). Once the child
+ * has failed as a whole (died, timed out), every later call throws {@link GymBridgeException}.
  * Stepping allocates nothing on the Java side beyond Py4J's per-call message.
  */
 public final class GymVecEnv implements VecEnv {
@@ -43,8 +44,8 @@ public final class GymVecEnv implements VecEnv {
     private final SharedBuffers buffers;
     private final int numEnvs;
     private final int obsSize;
-    private String brokenBy;
-    private boolean closed;
+    private volatile String brokenBy;
+    private volatile boolean closed;
 
     private GymVecEnv(GymEnvSpec spec, PythonChild child, ClientServer clientServer, GymWorker worker,
             Space observationSpace, Space actionSpace, SharedBuffers buffers) {
@@ -271,7 +272,9 @@ public final class GymVecEnv implements VecEnv {
 
     /** A call failed for a reason that is not one env's exception: the bridge is unusable from now on. */
     private GymBridgeException broken(String call, Py4JException e) {
-        GymBridgeException failure = bridgeFailure(child, spec, call, e);
+        GymBridgeException failure = closed
+                ? new GymBridgeException("this GymVecEnv (" + spec.envId() + ") was closed during " + call, e)
+                : bridgeFailure(child, spec, call, e);
         brokenBy = failure.getMessage();
         return failure;
     }
@@ -336,10 +339,11 @@ public final class GymVecEnv implements VecEnv {
 
     /**
      * Ends the child (closing its standard input, then killing it if needed), the Py4J client and
-     * the shared memory. Idempotent; works after the child died.
+     * the shared memory. Idempotent; works after the child died and while another thread is blocked
+     * in a call (which then fails).
      */
     @Override
-    public void close() {
+    public synchronized void close() {
         if (closed) {
             return;
         }

@@ -87,6 +87,31 @@ class BridgeLifecycleTest {
     }
 
     @Test
+    void closeFromAnotherThreadStopsAStepStuckInPython() throws Exception {
+        GymVecEnv envs = GymEnvs.make(TestEnvs.spec("RlplayTest/Slow-v0").kwarg("seconds", 60).build());
+        BatchStep out = BatchStep.of(envs);
+        envs.reset(null, out);
+        long pid = envs.pythonPid();
+        Thread closer = new Thread(() -> {
+            try {
+                Thread.sleep(300);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            }
+            envs.close();
+        });
+        closer.start();
+        long start = System.nanoTime();
+        GymBridgeException e = assertThrows(GymBridgeException.class,
+                () -> envs.step(new ActionBatch(envs.actionSpace(), 1), out));
+        assertTrue(System.nanoTime() - start < 5_000_000_000L, "the stuck step ended within 5 s");
+        assertTrue(e.getMessage().contains("was closed during step"), e.getMessage());
+        closer.join(5000);
+        assertFalse(closer.isAlive(), "close() returned");
+        assertTrue(gone(pid, 1000));
+    }
+
+    @Test
     void childExitsWhenItsParentDies() throws Exception {
         // bash plays the parent: it starts the bridge module with its own stdin kept open, then is killed.
         String python = PythonRuntime.python().toString();
