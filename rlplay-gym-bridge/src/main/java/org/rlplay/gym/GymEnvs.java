@@ -1,8 +1,10 @@
 package org.rlplay.gym;
 
 import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
 import org.rlplay.env.EnvRegistry;
 import org.rlplay.env.VecEnv;
+import org.rlplay.env.space.Space;
 
 /**
  * Entry point of the Gymnasium bridge: batches of Gymnasium envs as {@link VecEnv}s.
@@ -22,6 +24,8 @@ import org.rlplay.env.VecEnv;
 public final class GymEnvs {
     /** Prefix that marks a Gymnasium id in {@link #fromId}, e.g. {@code "gym:Acrobot-v1"}. */
     public static final String GYM_PREFIX = "gym:";
+
+    private static final Map<String, Spaces> SPACES = new ConcurrentHashMap<>();
 
     private GymEnvs() {
     }
@@ -44,6 +48,22 @@ public final class GymEnvs {
      */
     public static GymVecEnv make(GymEnvSpec spec) {
         return GymVecEnv.start(spec);
+    }
+
+    /**
+     * The observation and action spaces of {@code gymnasium.make(envId)}, read once per JVM from a
+     * one-env batch that is closed again (later calls answer from a cache).
+     */
+    public static Spaces spaces(String envId) {
+        return SPACES.computeIfAbsent(envId, id -> {
+            try (GymVecEnv probe = make(id, 1)) {
+                return new Spaces(probe.observationSpace(), probe.actionSpace());
+            }
+        });
+    }
+
+    /** The spaces of one Gymnasium env as the bridge reports them. */
+    public record Spaces(Space observation, Space action) {
     }
 
     /** True when {@code id} names a Gymnasium env for {@link #fromId}. */
