@@ -10,6 +10,7 @@ import org.rlplay.env.space.Space;
 import org.rlplay.examples.Algorithm;
 import org.rlplay.examples.Algorithms;
 import org.rlplay.examples.envs.Envs;
+import org.rlplay.examples.offline.OfflineTraining;
 import org.rlplay.examples.train.Checkpoint;
 import org.rlplay.examples.train.Hyperparameters;
 import org.rlplay.examples.train.Networks;
@@ -71,8 +72,19 @@ public final class TrainCommand implements Callable<Integer> {
             + " (default: ${DEFAULT-VALUE}).")
     String progress;
 
+    @Option(names = "--data", paramLabel = "DIR", description = "Train offline from this recorded dataset (rlplay record),"
+            + " without touching the env; --algo bc or cql.")
+    Path data;
+
+    @Option(names = "--eval-episodes", defaultValue = "20", description = "With --data: greedy episodes to evaluate the"
+            + " result on the dataset's env (default: ${DEFAULT-VALUE}).")
+    int evalEpisodes;
+
     @Override
     public Integer call() {
+        if (data != null) {
+            return trainOffline();
+        }
         Checkpoint from = resume == null ? null : Checkpoint.open(resume);
         String name = from == null ? algo : from.state().algo();
         if (name == null) {
@@ -125,6 +137,18 @@ public final class TrainCommand implements Callable<Integer> {
                 stdout.flush();
             }
         }
+        return 0;
+    }
+
+    /** {@code --data}: an offline algorithm on a recorded dataset (see {@link OfflineTraining}). */
+    private int trainOffline() {
+        Cli.require(algo != null, "--data needs --algo, one of " + OfflineTraining.names());
+        Cli.require(resume == null && env == null && steps == null, "--data trains from the dataset's env alone:"
+                + " --resume, --env and --steps do not apply (set gradient steps with --set steps=K)");
+        Cli.require(evalEpisodes >= 1, "--eval-episodes must be >= 1, got " + evalEpisodes);
+        long runSeed = seed != null ? seed : 1L;
+        Path dir = out != null ? out : Path.of("runs", algo + "-offline-s" + runSeed);
+        OfflineTraining.run(algo, data, dir, runSeed, sets, evalEpisodes, spec.commandLine().getOut());
         return 0;
     }
 

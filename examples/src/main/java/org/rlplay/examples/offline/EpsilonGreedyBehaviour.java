@@ -22,8 +22,9 @@ import org.rlplay.fragment.FragmentSpec;
  * evaluation. (At the virtual record T the greedy actor chooses no action; the row there repeats the
  * last step's probabilities and is not used: OPE reads records 0..T-1.)
  *
- * <p>The greedy actor's own info is not recorded. Owns the greedy actor (closes it); used by one
- * collector thread at a time.
+ * <p>The greedy actor's own info is not recorded. Does not own the greedy actor (the caller closes
+ * it); owns a one-record scratch fragment, released by {@link #close()}. Used by one collector
+ * thread at a time.
  */
 public final class EpsilonGreedyBehaviour implements Actor {
     /** The name of the recorded behaviour probabilities. */
@@ -41,7 +42,7 @@ public final class EpsilonGreedyBehaviour implements Actor {
     private float[] probs;
 
     /**
-     * @param greedy       the actor whose choices are perturbed (owned from now on)
+     * @param greedy       the actor whose choices are perturbed (not owned)
      * @param observations the observation space
      * @param actions      the action space, {@code Discrete(n)} starting at 0
      * @param epsilon      the probability of a uniformly random action, in [0, 1]
@@ -96,12 +97,8 @@ public final class EpsilonGreedyBehaviour implements Actor {
 
     @Override
     public void close() {
-        try {
-            greedy.close();
-        } finally {
-            if (scratch != null) {
-                scratch.close();
-            }
+        if (scratch != null) {
+            scratch.close();
         }
     }
 }

@@ -1,0 +1,142 @@
+package org.rlplay.examples.offline;
+
+import java.io.PrintWriter;
+import java.nio.file.Path;
+import java.util.concurrent.Callable;
+import org.rlplay.actor.Actor;
+import org.rlplay.env.space.Discrete;
+import org.rlplay.env.space.Space;
+import org.rlplay.examples.envs.Envs;
+import org.rlplay.fragment.Episodes;
+import org.rlplay.fragment.Fragment;
+import org.rlplay.record.DatasetInfo;
+import org.rlplay.record.Recorder;
+import org.rlplay.record.RecorderOptions;
+import org.rlplay.rollout.Rollout;
+import org.rlplay.rollout.RolloutConfig;
+import org.rlplay.rollout.Rollouts;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Spec;
+
+/**
+ * {@code rlplay record}: runs a behaviour policy (a checkpoint's greedy policy, or a built-in one)
+ * with epsilon exploration on an env and records every fragment into a dataset directory, with the
+ * behaviour's action probabilities as actor info {@code probs} (for {@code rlplay ope}). Prints the
+ * dataset's size and the behaviour's mean return. Runs on the calling thread; owns and closes the
+ * rollout, the recorder and the policy.
+ */
+@Command(name = "record", mixinStandardHelpOptions = true, sortOptions = false,
+        description = "Record a dataset: run a policy with exploration noise and write every fragment to --out.")
+public final class RecordCommand implements Callable<Integer> {
+    @Spec
+    CommandSpec spec;
+
+    @Option(names = "--out", required = true, paramLabel = "DIR", description = "The dataset directory (new or empty).")
+    Path out;
+
+    @Option(names = "--checkpoint", paramLabel = "DIR", description = "Behave greedily as this checkpoint (or run directory).")
+    Path checkpoint;
+
+    @Option(names = "--policy", description = "A built-in policy instead of --checkpoint: heuristic (CartPole-v1)"
+            + " or random.")
+    String policy;
+
+    @Option(names = "--epsilon", defaultValue = "0.1", description = "Probability of a uniformly random action"
+            + " (default: ${DEFAULT-VALUE}).")
+    double epsilon;
+
+    @Option(names = "--env", description = "Env id (default: the checkpoint's, else CartPole-v1).")
+    String env;
+
+    @Option(names = "--steps", defaultValue = "100000", description = "Env steps to record (default: ${DEFAULT-VALUE}).")
+    long steps;
+
+    @Option(names = "--envs", defaultValue = "16", description = "Number of envs N (default: ${DEFAULT-VALUE}).")
+    int numEnvs;
+
+    @Option(names = {"-T", "--length"}, defaultValue = "128", description = "Fragment length T (default: ${DEFAULT-VALUE}).")
+    int length;
+
+    @Option(names = "--seed", defaultValue = "0", description = "Seed of envs and noise (default: ${DEFAULT-VALUE}).")
+    long seed;
+
+    @Option(names = "--no-fsync", description = "Do not force chunks to disk (survives a killed process, not a power loss).")
+    boolean noFsync;
+
+    @Override
+    public Integer call() {
+        require(steps >= 1 && numEnvs >= 1 && length >= 1, "--steps, --envs and --length must be >= 1");
+        require(epsilon >= 0 && epsilon <= 1, "--epsilon must be in [0, 1], got " + epsilon);
+        require((checkpoint == null) != (policy == null), "give exactly one of --checkpoint and --policy");
+        String envId = env;
+        CheckpointPolicy loaded = null;
+        if (checkpoint != null && envId == null) {
+            envId = org.rlplay.examples.train.Checkpoint.open(checkpoint).state().env();
+        }
+        if (envId == null) {
+            envId = "CartPole-v1";
+        }
+        Space[] spaces = Envs.spaces(envId);
+        if (!(spaces[1] instanceof Discrete actions) || actions.start() != 0) {
+            throw new IllegalArgumentException("--env " + envId + ": record needs a Discrete(n) action space, this env has "
+                    + spaces[1]);
+        }
+        Actor greedy;
+        String behaviourName;
+        if (checkpoint != null) {
+            loaded = CheckpointPolicy.load(checkpoint, spaces[0], spaces[1]);
+            greedy = loaded.greedy();
+            behaviourName = "checkpoint " + loaded.checkpoint().dir();
+        } else if (policy.equals("heuristic")) {
+            require(envId.equals("CartPole-v1"), "--policy heuristic is for CartPole-v1, not " + envId);
+            greedy = new CartPoleHeuristic();
+            behaviourName = "heuristic";
+        } else if (policy.equals("random")) {
+            greedy = new CartPoleHeuristic();
+            epsilon = 1;
+            behaviourName = "random";
+        } else {
+            throw new IllegalArgumentException("--policy: expected heuristic or random, got '" + policy + "'");
+        }
+        PrintWriter stdout = spec.commandLine().getOut();
+        DatasetInfo info = DatasetInfo.of(envId, seed, numEnvs).with("behaviour", behaviourName)
+                .with("epsilon", Double.toString(epsilon)).with("behaviour_probabilities", EpsilonGreedyBehaviour.PROBS);
+        RecorderOptions options = RecorderOptions.defaults().withFsync(!noFsync);
+        long episodes = 0;
+        double returns = 0;
+        long start = System.nanoTime();
+        long collected;
+        int chunks;
+        try (EpsilonGreedyBehaviour behaviour = new EpsilonGreedyBehaviour(greedy, spaces[0], actions, epsilon, seed);
+             CheckpointPolicy owned = loaded) {
+            try (Rollout rollout = Recorder.wrap(Rollouts.same(Envs.open(envId, numEnvs), behaviour,
+                    RolloutConfig.builder().length(length).seed(seed).build()), out, info, options)) {
+                while (rollout.envSteps() < steps) {
+                    Fragment f = rollout.next();
+                    Episodes e = f.episodes();
+                    for (int i = 0; i < e.count(); i++) {
+                        episodes++;
+                        returns += e.episodeReturn(i);
+                    }
+                }
+                collected = rollout.envSteps();
+            }
+            chunks = org.rlplay.record.Dataset.open(out).numChunks();
+        }
+        double seconds = (System.nanoTime() - start) / 1e9;
+        stdout.printf("record %s on %s with epsilon %.2f -> %s%n", behaviourName, envId, epsilon, out);
+        stdout.printf("  %,d env-steps in %d chunks (N=%d, T=%d), %.1f s%n", collected, chunks, numEnvs, length, seconds);
+        stdout.printf("  %,d episodes finished: behaviour mean return %.2f%n", episodes,
+                episodes == 0 ? Double.NaN : returns / episodes);
+        stdout.flush();
+        return 0;
+    }
+
+    private static void require(boolean ok, String message) {
+        if (!ok) {
+            throw new IllegalArgumentException(message);
+        }
+    }
+}

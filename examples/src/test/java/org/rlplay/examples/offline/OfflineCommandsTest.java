@@ -1,0 +1,90 @@
+package org.rlplay.examples.offline;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.io.PrintWriter;
+import java.io.StringWriter;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import org.rlplay.examples.Main;
+import org.rlplay.record.Dataset;
+import picocli.CommandLine;
+
+/** {@code rlplay record}, {@code train --data} and {@code ope} end to end, and their argument errors. */
+class OfflineCommandsTest {
+    @TempDir
+    Path tmp;
+
+    record Result(int code, String out, String err) {
+        @Override
+        public String toString() {
+            return "exit " + code + "\n--- out\n" + out + "--- err\n" + err;
+        }
+    }
+
+    static Result run(String... args) {
+        StringWriter out = new StringWriter();
+        StringWriter err = new StringWriter();
+        CommandLine cl = Main.commandLine();
+        cl.setOut(new PrintWriter(out, true));
+        cl.setErr(new PrintWriter(err, true));
+        int code = cl.execute(args);
+        return new Result(code, out.toString(), err.toString());
+    }
+
+    private static double number(String text, String label) {
+        Matcher m = Pattern.compile(Pattern.quote(label) + "\\s+(-?[0-9.]+)").matcher(text);
+        assertTrue(m.find(), "no '" + label + "' in\n" + text);
+        return Double.parseDouble(m.group(1));
+    }
+
+    @Test
+    void recordThenTrainOfflineThenEstimateTheTrainedPolicysValue() {
+        Path data = tmp.resolve("data");
+        Result rec = run("record", "--policy", "heuristic", "--epsilon", "0.3", "--steps", "20000", "--envs", "8",
+                "--seed", "2", "--no-fsync", "--out", data.toString());
+        assertEquals(0, rec.code(), rec::toString);
+        assertTrue(rec.out().contains("behaviour mean return"), rec::toString);
+        Dataset dataset = Dataset.open(data);
+        assertTrue(dataset.manifest().transitions() >= 20000);
+        assertEquals("0.3", dataset.manifest().attributes().get("epsilon"));
+
+        Path run = tmp.resolve("bc-run");
+        Result train = run("train", "--data", data.toString(), "--algo", "bc", "--set", "steps=1000", "--seed", "3",
+                "--eval-episodes", "10", "--out", run.toString());
+        assertEquals(0, train.code(), train::toString);
+        assertTrue(train.out().contains("no env step") && train.out().contains("evaluation on CartPole-v1"), train::toString);
+        assertTrue(Files.isDirectory(run.resolve("checkpoints")), train::toString);
+
+        Result ope = run("ope", "--data", data.toString(), "--checkpoint", run.toString(), "--target-epsilon", "0.3",
+                "--gamma", "0.95", "--measure", "300");
+        assertEquals(0, ope.code(), ope::toString);
+        System.out.print(rec.out() + train.out() + ope.out());
+        double weighted = number(ope.out(), "weighted per-decision IS");
+        double measured = number(ope.out(), "measured on the env");
+        assertEquals(measured, weighted, 0.1 * measured, ope::toString);
+    }
+
+    @Test
+    void argumentErrorsNameTheOption() {
+        Result both = run("record", "--policy", "heuristic", "--checkpoint", tmp.toString(), "--out", tmp.resolve("x").toString());
+        assertEquals(2, both.code(), both::toString);
+        assertTrue(both.err().contains("exactly one of --checkpoint and --policy"), both::toString);
+        Result policy = run("record", "--policy", "clever", "--out", tmp.resolve("y").toString());
+        assertEquals(2, policy.code(), policy::toString);
+        assertTrue(policy.err().contains("--policy: expected heuristic or random"), policy::toString);
+        Result noCheckpoint = run("ope", "--data", tmp.toString());
+        assertEquals(2, noCheckpoint.code(), noCheckpoint::toString);
+        Path data = tmp.resolve("small");
+        assertEquals(0, run("record", "--policy", "random", "--steps", "256", "--envs", "2", "--no-fsync",
+                "--out", data.toString()).code());
+        Result online = run("train", "--data", data.toString(), "--algo", "ppo");
+        assertEquals(2, online.code(), online::toString);
+        assertTrue(online.err().contains("ppo cannot train from --data; offline algorithms: bc, cql"), online::toString);
+    }
+}
