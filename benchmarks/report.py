@@ -19,6 +19,8 @@ def env_steps_per_second(name, params, score, unit):
         return T * n / score * 1e6
     if name.endswith("sameRolloutMlpActor") or name.endswith("sameRolloutWithConversions"):
         return n / score * 1e6
+    if name in ("BridgeBenchmarks.bridgeStep", "BridgeBenchmarks.pythonSyncVectorEnvStep"):
+        return n / score * 1e6
     return None
 
 
@@ -52,6 +54,11 @@ def main(path):
             fwd = by_key.get(("MlpActorBenchmarks.forwardOnly", params))
             if fwd:
                 ratios.append(f"- MLP actor at {dict(params)}: batch step / bare forward = {score / fwd:.2f}")
+        if name == "BridgeBenchmarks.bridgeStep":
+            python = by_key.get(("BridgeBenchmarks.pythonSyncVectorEnvStep", params))
+            if python:
+                ratios.append(f"- Gymnasium bridge at {dict(params)}: bridge throughput / pure-Python SyncVectorEnv"
+                              f" = {python / score:.2f} (target >= 0.8 at numEnvs >= 64)")
     if ratios:
         print()
         print("\n".join(sorted(ratios)))
