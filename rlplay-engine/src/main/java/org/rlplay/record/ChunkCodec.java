@@ -30,25 +30,8 @@ import org.rlplay.fragment.InfoColumn;
  * One fragment as one {@code .npz} chunk (a zip of uncompressed NPY arrays, what
  * {@code numpy.savez} writes), and back.
  *
- * <h2>Arrays of a chunk</h2>
- * <table>
- * <caption>npz keys</caption>
- * <tr><th>key</th><th>dtype</th><th>shape</th></tr>
- * <tr><td>{@code stepno}</td><td>{@code <i4}</td><td>(T+1, N)</td></tr>
- * <tr><td>{@code obs}</td><td>{@code <f4}</td><td>(T+1, N, *obs shape)</td></tr>
- * <tr><td>{@code act}</td><td>{@code <i4} (discrete-stored spaces) or {@code <f4}</td><td>(T+1, N, *act shape)</td></tr>
- * <tr><td>{@code rew}</td><td>{@code <f4}</td><td>(T+1, N)</td></tr>
- * <tr><td>{@code fin}, {@code trunc}</td><td>{@code |b1}</td><td>(T+1, N)</td></tr>
- * <tr><td>{@code final_obs} (if kept)</td><td>{@code <f4}</td><td>(T+1, N, *obs shape)</td></tr>
- * <tr><td>{@code env_info}</td><td>{@code <f4}</td><td>(T, N, K)</td></tr>
- * <tr><td>{@code actor.<name>}</td><td>the column's</td><td>(T+1, N, ...)</td></tr>
- * <tr><td>{@code hx.<k>} (only where the fragment has an hx)</td><td>the array's</td><td>the array's</td></tr>
- * <tr><td>{@code sequence}, {@code actor_version}, {@code collector}, {@code env_offset}</td><td>{@code <i8}</td><td>()</td></tr>
- * <tr><td>{@code episodes.env}, {@code episodes.record}, {@code episodes.length}</td><td>{@code <i4}</td><td>(E,)</td></tr>
- * <tr><td>{@code episodes.return}</td><td>{@code <f8}</td><td>(E,)</td></tr>
- * <tr><td>{@code episodes.truncated}</td><td>{@code |b1}</td><td>(E,)</td></tr>
- * </table>
- * The fixed-shape arrays (all but hx, the metadata and the episodes) are the manifest's {@code fields}.
+ * <p>The arrays and their layout are listed in {@link Dataset}'s documentation; the fixed-shape ones
+ * (all but hx, the metadata and the episodes) are the manifest's {@code fields}.
  *
  * <p>An instance reuses its buffers: one per thread (the recorder's writer, a replay).
  */

@@ -12,11 +12,29 @@ import org.rlplay.rollout.Rollout;
 
 /**
  * A recorded dataset, opened for reading: a directory holding {@code manifest.json} (see
- * {@link Manifest}) and one {@code chunk-NNNNNN.npz} per recorded fragment (see the table in
- * {@code ChunkCodec}: arrays {@code obs}, {@code act}, {@code rew}, {@code fin}, {@code trunc},
- * {@code stepno}, {@code final_obs}, {@code env_info}, {@code actor.<name>}, ... with shapes
- * (T+1, N, ...), readable with {@code numpy.load} alone). Only the chunks the manifest lists
- * exist for a reader; hidden temp files and unlisted chunks left by a killed recorder are ignored.
+ * {@link Manifest}) and one {@code chunk-NNNNNN.npz} per recorded fragment, an uncompressed zip of
+ * NPY arrays that {@code numpy.load} opens alone. Only the chunks the manifest lists exist for a
+ * reader; hidden temp files and unlisted chunks left by a killed recorder are ignored.
+ *
+ * <table>
+ * <caption>arrays of a chunk (fields as in {@link org.rlplay.fragment.Fragment})</caption>
+ * <tr><th>key</th><th>dtype</th><th>shape</th></tr>
+ * <tr><td>{@code stepno}</td><td>{@code <i4}</td><td>(T+1, N)</td></tr>
+ * <tr><td>{@code obs}</td><td>{@code <f4}</td><td>(T+1, N, *obs shape)</td></tr>
+ * <tr><td>{@code act}</td><td>{@code <i4} (discrete-stored spaces) or {@code <f4}</td><td>(T+1, N, *act shape)</td></tr>
+ * <tr><td>{@code rew}</td><td>{@code <f4}</td><td>(T+1, N)</td></tr>
+ * <tr><td>{@code fin}, {@code trunc}</td><td>{@code |b1}</td><td>(T+1, N)</td></tr>
+ * <tr><td>{@code final_obs} (if kept)</td><td>{@code <f4}</td><td>(T+1, N, *obs shape)</td></tr>
+ * <tr><td>{@code env_info}</td><td>{@code <f4}</td><td>(T, N, K)</td></tr>
+ * <tr><td>{@code actor.<name>}</td><td>the actor info column's</td><td>(T+1, N, ...)</td></tr>
+ * <tr><td>{@code hx.<k>} (only where the fragment has an hx)</td><td>the array's</td><td>the array's</td></tr>
+ * <tr><td>{@code sequence}, {@code actor_version}, {@code collector}, {@code env_offset}</td><td>{@code <i8}</td><td>()</td></tr>
+ * <tr><td>{@code episodes.env}, {@code episodes.record}, {@code episodes.length}</td><td>{@code <i4}</td><td>(E,)</td></tr>
+ * <tr><td>{@code episodes.return}</td><td>{@code <f8}</td><td>(E,)</td></tr>
+ * <tr><td>{@code episodes.truncated}</td><td>{@code |b1}</td><td>(E,)</td></tr>
+ * </table>
+ * In Python: {@code z = numpy.load("chunk-000000.npz"); z["obs"].shape == (T+1, N, 4)}; the
+ * transition view is {@code next = numpy.where(z["fin"][1:, :, None], z["final_obs"][1:], z["obs"][1:])}.
  *
  * <p>Every chunk is checked when read: its size and CRC-32 against the manifest, its zip and npy
  * structure, every array's dtype and shape, its metadata. A problem is a {@link DatasetException}
