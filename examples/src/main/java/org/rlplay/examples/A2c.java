@@ -72,7 +72,7 @@ public final class A2c implements Algorithm<A2c.Hyperparameters> {
 
     @Override
     public Hyperparameters defaults(String env) {
-        return new Hyperparameters(8, 32, 1e-3f, true, 0.99f, 0.95f, 0.0f, 0.5f, 0.5f, true, new int[] {64, 64});
+        return new Hyperparameters(8, 16, 1e-3f, true, 0.99f, 0.95f, 0.0f, 0.5f, 0.5f, true, new int[] {64, 64});
     }
 
     @Override
@@ -93,8 +93,8 @@ public final class A2c implements Algorithm<A2c.Hyperparameters> {
         ParameterStore parameters = new ParameterStore(run.networks().manager(), false);
         GradientStep adam = run.adam(h.lr(), 1e-5f, h.maxGradNorm());
 
-        try (CategoricalActor actor = new CategoricalActor(policy, numActions, run.seed(), false);
-             Rollout rollout = run.rollout(h.numEnvs(), h.length(), actor)) {
+        try (Rollout rollout = run.rollout(h.numEnvs(), h.length(), "policy",
+                (block, collector) -> new CategoricalActor(block, numActions, run.seed() + collector, false))) {
             for (Fragment f : rollout) {
                 if (h.annealLr()) {
                     adam.learningRate(h.lr() * (float) Math.max(1e-3, 1 - run.fractionDone()));
@@ -123,6 +123,7 @@ public final class A2c implements Algorithm<A2c.Hyperparameters> {
                     }
                     run.log("grad_norm", adam.step());
                 }
+                rollout.publish();
                 if (!run.endIteration(f)) {
                     break;
                 }

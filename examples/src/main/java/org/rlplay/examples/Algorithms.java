@@ -4,7 +4,7 @@ import java.util.List;
 
 /** The algorithms the command line knows, by {@code --algo} name. Immutable. */
 public final class Algorithms {
-    private static final List<Algorithm<?>> ALL = List.of(new A2c());
+    private static final List<Algorithm<?>> ALL = List.of(new A2c(), new DoubleDqn(), new Ppo(), new RecurrentA2c());
 
     private Algorithms() {
     }

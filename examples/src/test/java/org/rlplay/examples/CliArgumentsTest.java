@@ -74,6 +74,12 @@ class CliArgumentsTest {
     }
 
     @Test
+    void shouldRejectCollectorsThatDoNotDivideTheEnvs() {
+        assertUsageError(Cli.run("train", "--algo", "a2c", "--mode", "multi", "--collectors", "3", "--out",
+                tmp.toString()), "--collectors 3", "8 envs");
+    }
+
+    @Test
     void shouldRejectBadCollectArguments() {
         assertUsageError(Cli.run("collect", "--envs", "0"), "--envs");
         assertUsageError(Cli.run("collect", "--length", "0"), "--length");

@@ -45,4 +45,35 @@ class LearningSmokeTest {
         double mean = meanReturn(train("a2c", "CartPole-v1", 15_000));
         assertTrue(mean > 45, "a2c mean return over the last 100 episodes: " + mean);
     }
+
+    @Test
+    void ppoShouldLearnCartPoleBeyondRandom() {
+        double mean = meanReturn(train("ppo", "CartPole-v1", 12_288));
+        assertTrue(mean > 45, "ppo mean return over the last 100 episodes: " + mean);
+    }
+
+    @Test
+    void doubleDqnShouldLearnCartPoleBeyondRandom() {
+        double mean = meanReturn(train("ddqn", "CartPole-v1", 15_000, "learningStarts=1000", "explorationFraction=0.4",
+                "targetUpdate=250", "lr=1e-3"));
+        assertTrue(mean > 45, "ddqn mean return over the last 100 episodes: " + mean);
+    }
+
+    @Test
+    void recurrentA2cShouldLearnCartPoleBeyondRandom() {
+        double mean = meanReturn(train("a2c-lstm", "CartPole-v1", 20_000));
+        assertTrue(mean > 35, "a2c-lstm mean return over the last 100 episodes: " + mean);
+    }
+
+    @Test
+    void a2cShouldLearnInTheDecoupledModes() {
+        for (String mode : new String[] {"single", "multi"}) {
+            Cli r = Cli.run("train", "--algo", "a2c", "--steps", "15000", "--seed", "1", "--mode", mode,
+                    "--collectors", "2", "--out", tmp.resolve(mode).toString(), "--progress=off");
+            assertEquals(0, r.code(), r::toString);
+            assertTrue(r.out().contains("mode " + mode), r::toString);
+            double mean = meanReturn(r);
+            assertTrue(mean > 45, "a2c --mode " + mode + " mean return over the last 100 episodes: " + mean);
+        }
+    }
 }

@@ -1,10 +1,7 @@
 package org.rlplay.examples.cli;
 
-import ai.djl.ndarray.NDManager;
-import ai.djl.ndarray.types.DataType;
-import ai.djl.ndarray.types.Shape;
-import ai.djl.nn.SequentialBlock;
 import ai.djl.engine.Engine;
+import ai.djl.ndarray.types.Shape;
 import java.io.PrintWriter;
 import java.util.Arrays;
 import java.util.concurrent.Callable;
@@ -13,6 +10,8 @@ import org.rlplay.algos.policy.Mlp;
 import org.rlplay.env.space.Discrete;
 import org.rlplay.env.space.Space;
 import org.rlplay.examples.envs.Envs;
+import org.rlplay.examples.train.ActorRollouts;
+import org.rlplay.examples.train.Networks;
 import org.rlplay.examples.train.RolloutMode;
 import org.rlplay.fragment.Episodes;
 import org.rlplay.fragment.Fragment;
@@ -56,6 +55,9 @@ public final class CollectCommand implements Callable<Integer> {
     @Option(names = "--mode", defaultValue = "same", description = "Rollout mode: same, single or multi (default: ${DEFAULT-VALUE}).")
     RolloutMode mode;
 
+    @Option(names = "--collectors", defaultValue = "2", description = "Collector threads in --mode multi (default: ${DEFAULT-VALUE}).")
+    int collectors;
+
     @Override
     public Integer call() {
         Cli.require(numEnvs >= 1, "--envs must be >= 1, got " + numEnvs);
@@ -75,14 +77,13 @@ public final class CollectCommand implements Callable<Integer> {
         long episodes = 0;
         double returnSum = 0;
         long lengthSum = 0;
-        try (NDManager manager = NDManager.newBaseManager()) {
-            SequentialBlock policy = Mlp.of(actions.n(), true, hidden);
-            policy.initialize(manager, DataType.FLOAT32, new Shape(1, spaces[0].size()));
+        try (Networks nets = policy(actions.n(), spaces[0].size())) {
             RolloutConfig config = RolloutConfig.builder().length(length).seed(seed).build();
             long start;
             long collected;
-            try (CategoricalActor actor = new CategoricalActor(policy, actions.n(), seed, false);
-                 Rollout rollout = mode.open(env, numEnvs, actor, config)) {
+            try (Rollout rollout = ActorRollouts.open(mode, collectors, env, numEnvs, config, nets, "policy",
+                    () -> policy(actions.n(), spaces[0].size()),
+                    (block, c) -> new CategoricalActor(block, actions.n(), seed + c, false))) {
                 start = System.nanoTime();
                 while (rollout.envSteps() < steps) {
                     Fragment f = rollout.next();
@@ -98,7 +99,7 @@ public final class CollectCommand implements Callable<Integer> {
             }
             double seconds = (System.nanoTime() - start) / 1e9;
             out.printf("collect %s: mode %s, N=%d, T=%d, actor DJL MLP %d-%s-%d (sampling), seed %d%n", env,
-                    mode.label(), numEnvs, length, spaces[0].size(), joined(hidden), actions.n(), seed);
+                    mode.label() + (mode == RolloutMode.MULTI ? " (" + collectors + " collectors)" : ""), numEnvs, length, spaces[0].size(), joined(hidden), actions.n(), seed);
             out.printf("  env-steps   %,d in %.2f s: %,.0f env-steps/s%n", collected, seconds, collected / seconds);
             out.printf("  episodes    %,d finished: mean return %.2f, mean length %.1f%n", episodes,
                     episodes == 0 ? Double.NaN : returnSum / episodes,
@@ -108,6 +109,12 @@ public final class CollectCommand implements Callable<Integer> {
             out.flush();
         }
         return 0;
+    }
+
+    private Networks policy(int numActions, int obsSize) {
+        Networks nets = new Networks();
+        nets.add("policy", Mlp.of(numActions, true, hidden), new Shape(1, obsSize));
+        return nets;
     }
 
     private static String joined(int[] widths) {

@@ -57,6 +57,10 @@ public final class TrainCommand implements Callable<Integer> {
     @Option(names = "--mode", defaultValue = "same", description = "Rollout mode: same, single or multi (default: ${DEFAULT-VALUE}).")
     RolloutMode mode;
 
+    @Option(names = "--collectors", defaultValue = "2", description = "Collector threads in --mode multi; the"
+            + " algorithm's envs are split evenly over them (default: ${DEFAULT-VALUE}).")
+    int collectors;
+
     @Option(names = "--set", paramLabel = "NAME=VALUE", description = "Override a hyperparameter, e.g. --set lr=3e-4"
             + " --set hidden=128,128 (repeatable).")
     Map<String, String> sets = new LinkedHashMap<>();
@@ -124,9 +128,10 @@ public final class TrainCommand implements Callable<Integer> {
                     mode.label(), dir);
             stdout.println("hyperparameters: " + Hyperparameters.describe(h));
             stdout.flush();
-            Run.Settings settings = new Run.Settings(a.name(), envId, runSeed, budget, dir, mode, h, checkpointEvery,
-                    style(), "rlplay " + String.join(" ", spec.commandLine().getParseResult().originalArgs()));
-            try (Run run = new Run(settings, nets, from == null ? null : from.state(), stderr)) {
+            Run.Settings settings = new Run.Settings(a.name(), envId, runSeed, budget, dir, mode, collectors, h,
+                    checkpointEvery, style(), "rlplay " + String.join(" ", spec.commandLine().getParseResult().originalArgs()));
+            try (Run run = new Run(settings, nets, () -> a.networks(h, spaces[0], spaces[1]),
+                    from == null ? null : from.state(), stderr)) {
                 if (from != null && from.state().envSteps() >= budget) {
                     throw new IllegalArgumentException("--steps " + budget + ": the checkpoint in " + from.dir()
                             + " has already done " + from.state().envSteps() + " env-steps; raise --steps to continue");

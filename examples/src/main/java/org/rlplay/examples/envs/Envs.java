@@ -6,6 +6,7 @@ import org.rlplay.env.VecEnv;
 import org.rlplay.env.classic.CartPole;
 import org.rlplay.env.TimeLimit;
 import org.rlplay.env.space.Space;
+import org.rlplay.gym.GymEnvs;
 
 /**
  * Where the command line's {@code --env} ids lead: the one dispatch point between native Java envs
@@ -23,7 +24,7 @@ public final class Envs {
     /** CartPole-v1 observed through {@code [x, theta]} only. */
     public static final String CARTPOLE_NO_VELOCITY = "CartPoleNoVelocity-v1";
     /** Prefix of ids served by the Gymnasium bridge. */
-    public static final String GYM_PREFIX = "gym:";
+    public static final String GYM_PREFIX = GymEnvs.GYM_PREFIX;
 
     static {
         EnvRegistry.register(CARTPOLE_NO_VELOCITY, () -> new TimeLimit(new ObservationMask(new CartPole(), 0, 2), 500));
@@ -42,11 +43,18 @@ public final class Envs {
         if (numEnvs < 1) {
             throw new IllegalArgumentException("number of envs must be >= 1, got " + numEnvs);
         }
+        if (GymEnvs.isGymId(id)) {
+            return GymEnvs.fromId(id, numEnvs);
+        }
         return EnvRegistry.makeVec(nativeId(id), numEnvs);
     }
 
     /** The observation and action spaces of {@code id}, read from a probe env that is closed again. */
     public static Space[] spaces(String id) {
+        if (GymEnvs.isGymId(id)) {
+            GymEnvs.Spaces spaces = GymEnvs.spaces(id.substring(GYM_PREFIX.length()));
+            return new Space[] {spaces.observation(), spaces.action()};
+        }
         try (Env probe = EnvRegistry.make(nativeId(id))) {
             return new Space[] {probe.observationSpace(), probe.actionSpace()};
         }
@@ -55,10 +63,6 @@ public final class Envs {
     private static String nativeId(String id) {
         if (id == null || id.isBlank()) {
             throw new IllegalArgumentException("--env: an env id is required, e.g. CartPole-v1");
-        }
-        if (id.startsWith(GYM_PREFIX)) {
-            throw new IllegalArgumentException("--env " + id + ": Gymnasium envs (gym:<id>) need the Python bridge,"
-                    + " which this build does not provide yet; native ids: " + EnvRegistry.ids());
         }
         if (!EnvRegistry.contains(id)) {
             throw new IllegalArgumentException("--env: unknown env id '" + id + "'; native ids: " + EnvRegistry.ids()

@@ -70,13 +70,18 @@ public final class Networks implements AutoCloseable {
         return frozen.contains(name);
     }
 
-    /** The parameters of every trainable block, in a stable order. */
+    /**
+     * The parameters that take gradients (of every block not registered frozen), in a stable
+     * order; parameters such as running statistics are left to their own update rule.
+     */
     public List<Parameter> trainable() {
         List<Parameter> out = new ArrayList<>();
         for (Map.Entry<String, Block> e : blocks.entrySet()) {
             if (!frozen.contains(e.getKey())) {
                 for (Pair<String, Parameter> p : e.getValue().getParameters()) {
-                    out.add(p.getValue());
+                    if (p.getValue().requiresGradient()) {
+                        out.add(p.getValue());
+                    }
                 }
             }
         }

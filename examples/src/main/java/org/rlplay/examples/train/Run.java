@@ -8,7 +8,7 @@ import java.nio.file.Path;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import org.rlplay.actor.Actor;
+import java.util.function.Supplier;
 import org.rlplay.env.space.Space;
 import org.rlplay.examples.envs.Envs;
 import org.rlplay.fragment.Fragment;
@@ -22,9 +22,10 @@ import org.rlplay.rollout.RolloutConfig;
  * final learning curve. An algorithm's loop asks it for a rollout and an optimizer, and calls
  * {@link #endIteration(Fragment)} after learning from each fragment:
  * <pre>{@code
- * try (Rollout rollout = run.rollout(numEnvs, length, actor)) {
+ * try (Rollout rollout = run.rollout(numEnvs, length, "policy", (block, c) -> new CategoricalActor(block, ...))) {
  *     for (Fragment f : rollout) {
  *         ... loss, backward, optimizer.step() ...
+ *         rollout.publish();
  *         run.log("loss", loss);
  *         if (!run.endIteration(f)) break;
  *     }
@@ -55,14 +56,19 @@ public final class Run implements AutoCloseable {
      * @param totalSteps      env-step budget, at least 1
      * @param out             the run directory (metrics, checkpoints, plot)
      * @param mode            rollout mode
+     * @param collectors      collector threads in {@code multi} mode
      * @param hyperparameters the algorithm's hyperparameters
      * @param checkpointEvery a checkpoint every this many iterations; 0 for about ten per run
      * @param progress        how to show progress
      * @param command         the command line, for the summary
      */
     public record Settings(String algo, String env, long seed, long totalSteps, Path out, RolloutMode mode,
-                           Record hyperparameters, int checkpointEvery, Progress.Style progress, String command) {
+                           int collectors, Record hyperparameters, int checkpointEvery, Progress.Style progress,
+                           String command) {
         public Settings {
+            if (collectors < 1) {
+                throw new IllegalArgumentException("--collectors must be >= 1, got " + collectors);
+            }
             if (totalSteps < 1) {
                 throw new IllegalArgumentException("--steps must be >= 1, got " + totalSteps);
             }
@@ -92,7 +98,8 @@ public final class Run implements AutoCloseable {
             Settings s = settings;
             return List.of(
                     "command      " + s.command(),
-                    String.format("algo %s, env %s, mode %s, seed %d", s.algo(), s.env(), s.mode().label(), s.seed()),
+                    String.format("algo %s, env %s, mode %s, seed %d", s.algo(), s.env(), s.mode().label()
+                            + (s.mode() == RolloutMode.MULTI ? " (" + s.collectors() + " collectors)" : ""), s.seed()),
                     String.format("env-steps    %,d in %s (%,.0f env-steps/s)", envSteps, Progress.clock(wallSeconds),
                             stepsPerSecond),
                     String.format("episodes     %,d; mean return over the last 100: %.2f (mean length %.1f)", episodes,
@@ -106,6 +113,7 @@ public final class Run implements AutoCloseable {
     private final Settings settings;
     private final Space[] spaces;
     private final Networks networks;
+    private final Supplier<Networks> replicas;
     private final Checkpoint.State resumed;
     private final EpisodeWindow window = new EpisodeWindow(100);
     private final MetricsLog metrics;
@@ -125,13 +133,16 @@ public final class Run implements AutoCloseable {
     /**
      * @param settings what to do
      * @param networks the algorithm's networks (restored from {@code resumed}'s checkpoint already)
+     * @param replicas builds networks like {@code networks}, for the actor replicas of the decoupled modes
      * @param resumed  the checkpoint this run continues, or {@code null} for a fresh run
      * @param console  where progress is drawn
      */
-    public Run(Settings settings, Networks networks, Checkpoint.State resumed, PrintWriter console) {
+    public Run(Settings settings, Networks networks, Supplier<Networks> replicas, Checkpoint.State resumed,
+               PrintWriter console) {
         this.settings = settings;
         this.spaces = Envs.spaces(settings.env());
         this.networks = networks;
+        this.replicas = replicas;
         this.resumed = resumed;
         this.updates = resumed == null ? 0 : resumed.updates();
         this.stepsBefore = resumed == null ? 0 : resumed.envSteps();
@@ -177,15 +188,19 @@ public final class Run implements AutoCloseable {
     }
 
     /**
-     * Opens the run's rollout ({@code --mode}, {@code --env}, seeded by {@link #seed()}); the caller
-     * closes it. One rollout per run.
+     * Opens the run's rollout of {@code numEnvs} envs and fragments of {@code length} steps, in the
+     * run's {@code --mode} and seeded by {@link #seed()}: the actors {@code actors} makes run network
+     * {@code block} (in {@code same} mode the learner's own, otherwise a replica per collector that
+     * follows the learner's weights at each {@code rollout.publish()}; see {@link ActorRollouts}).
+     * The caller closes the rollout, which closes the actors. One rollout per run.
      */
-    public Rollout rollout(int numEnvs, int length, Actor actor) {
+    public Rollout rollout(int numEnvs, int length, String block, ActorRollouts.ActorFactory actors) {
         if (rollout != null) {
             throw new IllegalStateException("a run opens one rollout");
         }
         RolloutConfig config = RolloutConfig.builder().length(length).seed(seed()).build();
-        rollout = settings.mode().open(settings.env(), numEnvs, actor, config);
+        rollout = ActorRollouts.open(settings.mode(), settings.collectors(), settings.env(), numEnvs, config, networks,
+                block, replicas, actors);
         return rollout;
     }
 

@@ -1,0 +1,222 @@
+package org.rlplay.examples.train;
+
+import ai.djl.ndarray.NDList;
+import ai.djl.nn.Block;
+import ai.djl.pytorch.jni.JniUtils;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.function.Supplier;
+import org.rlplay.actor.Actor;
+import org.rlplay.actor.ActorOutput;
+import org.rlplay.actor.RecordBatch;
+import org.rlplay.algos.loss.TargetNetworks;
+import org.rlplay.env.VecEnv;
+import org.rlplay.examples.envs.Envs;
+import org.rlplay.fragment.Fragment;
+import org.rlplay.fragment.FragmentSpec;
+import org.rlplay.ring.BlockWeightSync;
+import org.rlplay.ring.RingConfig;
+import org.rlplay.rollout.Rollout;
+import org.rlplay.rollout.RolloutConfig;
+import org.rlplay.rollout.Rollouts;
+
+/**
+ * Opens a rollout in any {@link RolloutMode} for an actor that runs one block of the learner's
+ * {@link Networks}:
+ * <ul>
+ * <li>{@code same}: the actor runs the learner's block itself, on the training loop's thread;</li>
+ * <li>{@code single}: one collector thread whose actor runs a replica of the block, double
+ *     buffered (a ring of 2 slots);</li>
+ * <li>{@code multi}: C collector threads with N/C envs and a replica each; the learner takes C
+ *     fragments per {@code next()}, collated into one of N envs, so every mode hands the loop
+ *     fragments of the same shape.</li>
+ * </ul>
+ * Replicas start from the learner's weights and follow them through a {@link BlockWeightSync}: the
+ * loop calls {@code rollout.publish()} after each update, and collectors adopt the newest weights at
+ * their next fragment boundary, running at most one version ahead of the learner (policy lag at
+ * most 1).
+ *
+ * <p>Called on the training loop's thread. The returned rollout owns the envs, the actors and the
+ * replicas, and closes them.
+ */
+public final class ActorRollouts {
+    /** How long the learner waits for one fragment before it reports a hung collector. */
+    private static final Duration TIMEOUT = Duration.ofSeconds(120);
+
+    private ActorRollouts() {
+    }
+
+    /** Makes the actor of collector {@code collector} (0 in {@code same} mode) around {@code block}. */
+    @FunctionalInterface
+    public interface ActorFactory {
+        Actor make(Block block, int collector);
+    }
+
+    /**
+     * @param mode       how to collect
+     * @param collectors C, collector threads in {@code multi} mode (N must be divisible by C)
+     * @param envId      the env id
+     * @param numEnvs    N, envs in each fragment the loop gets
+     * @param config     fragment length and seed
+     * @param learner    the learner's networks
+     * @param block      the name of the block the actor runs
+     * @param replicas   builds networks like the learner's (for replicas; unused in {@code same} mode)
+     * @param actors     makes the actor of each collector
+     * @throws IllegalArgumentException naming {@code --collectors} when N is not divisible by C
+     */
+    public static Rollout open(RolloutMode mode, int collectors, String envId, int numEnvs, RolloutConfig config,
+                               Networks learner, String block, Supplier<Networks> replicas,
+                               ActorFactory actors) {
+        Block source = learner.get(block);
+        if (mode == RolloutMode.SAME) {
+            Actor actor = actors.make(source, 0);
+            return new Owned(Rollouts.same(Envs.open(envId, numEnvs), actor, config), List.of(actor), List.of());
+        }
+        int c = mode == RolloutMode.SINGLE ? 1 : collectors;
+        if (c < 1 || numEnvs % c != 0) {
+            throw new IllegalArgumentException("--collectors " + c + ": the " + numEnvs
+                    + " envs of a fragment must split evenly over the collectors");
+        }
+        List<Networks> copies = new ArrayList<>();
+        List<Actor> made = new ArrayList<>();
+        List<VecEnv> envs = new ArrayList<>();
+        try {
+            List<Block> blocks = new ArrayList<>();
+            for (int i = 0; i < c; i++) {
+                Networks copy = replicas.get();
+                copies.add(copy);
+                Block replica = copy.get(block);
+                replica.freezeParameters(true);
+                TargetNetworks.hardUpdate(source, replica);
+                blocks.add(replica);
+                made.add(new IntraOpThreads(actors.make(replica, i), JniUtils.getNumThreads()));
+                envs.add(Envs.open(envId, numEnvs / c));
+            }
+            RingConfig ring = RingConfig.builder().slots(c == 1 ? 2 : Integer.highestOneBit(2 * c - 1) * 2)
+                    .batch(c).maxLag(1).timeout(TIMEOUT).weights(new BlockWeightSync(source, blocks)).build();
+            Rollout rollout = c == 1 ? Rollouts.single(envs.get(0), made.get(0), config, ring)
+                    : Rollouts.multi(envs, made, config, ring);
+            return new Owned(rollout, made, copies);
+        } catch (RuntimeException e) {
+            for (VecEnv v : envs) {
+                closeQuietly(v, e);
+            }
+            for (Actor a : made) {
+                closeQuietly(a, e);
+            }
+            for (Networks n : copies) {
+                closeQuietly(n, e);
+            }
+            throw e;
+        }
+    }
+
+    private static void closeQuietly(AutoCloseable c, RuntimeException into) {
+        try {
+            c.close();
+        } catch (Exception e) {
+            if (e != into) {
+                into.addSuppressed(e);
+            }
+        }
+    }
+
+    /**
+     * Gives a collector thread the learner's PyTorch intra-op thread count before its actor's first
+     * step. PyTorch applies {@code set_num_threads} to the calling thread's OpenMP settings only, so
+     * a thread started by the engine would otherwise run every small op on all cores, which on a
+     * busy two-core machine makes collection several times slower.
+     */
+    private static final class IntraOpThreads implements Actor {
+        private final Actor actor;
+        private final int threads;
+        private boolean configured;
+
+        IntraOpThreads(Actor actor, int threads) {
+            this.actor = actor;
+            this.threads = threads;
+        }
+
+        @Override
+        public NDList reset(NDList hx, int at) {
+            return actor.reset(hx, at);
+        }
+
+        @Override
+        public NDList step(RecordBatch records, NDList hx, boolean virtual, ActorOutput out) {
+            if (!configured) {
+                JniUtils.setNumThreads(threads);
+                configured = true;
+            }
+            return actor.step(records, hx, virtual, out);
+        }
+
+        @Override
+        public void close() {
+            actor.close();
+        }
+    }
+
+    /** A rollout that also closes the actors and replica networks made for it. */
+    private static final class Owned implements Rollout {
+        private final Rollout rollout;
+        private final List<Actor> actors;
+        private final List<Networks> replicas;
+
+        Owned(Rollout rollout, List<Actor> actors, List<Networks> replicas) {
+            this.rollout = rollout;
+            this.actors = actors;
+            this.replicas = replicas;
+        }
+
+        @Override
+        public FragmentSpec spec() {
+            return rollout.spec();
+        }
+
+        @Override
+        public long envSteps() {
+            return rollout.envSteps();
+        }
+
+        @Override
+        public boolean hasNext() {
+            return rollout.hasNext();
+        }
+
+        @Override
+        public Fragment next() {
+            return rollout.next();
+        }
+
+        @Override
+        public long publish() {
+            return rollout.publish();
+        }
+
+        @Override
+        public long version() {
+            return rollout.version();
+        }
+
+        @Override
+        public long lag(Fragment f) {
+            return rollout.lag(f);
+        }
+
+        @Override
+        public void close() {
+            try {
+                rollout.close();
+            } finally {
+                for (Actor a : actors) {
+                    a.close();
+                }
+                for (Networks n : replicas) {
+                    n.close();
+                }
+            }
+        }
+    }
+}
