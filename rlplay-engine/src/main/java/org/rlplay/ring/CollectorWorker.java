@@ -1,5 +1,8 @@
 package org.rlplay.ring;
 
+import ai.djl.engine.Engine;
+import ai.djl.pytorch.engine.PtEngine;
+import ai.djl.pytorch.jni.JniUtils;
 import java.util.concurrent.atomic.AtomicBoolean;
 import org.rlplay.rollout.Collector;
 
@@ -41,6 +44,9 @@ final class CollectorWorker implements Runnable {
     @Override
     public void run() {
         try {
+            if (!configureNativeThreads()) {
+                return;
+            }
             while (true) {
                 activity = "waiting for a free slot";
                 long sequence = owner.claim(this);
@@ -51,6 +57,22 @@ final class CollectorWorker implements Runnable {
         } finally {
             activity = "stopped";
             closeCollector();
+        }
+    }
+
+    /**
+     * Sets this thread's PyTorch intra-op thread count: it is per thread, and a new thread does not
+     * inherit the engine's setting but starts from the core count, which oversubscribes the CPU as
+     * soon as several collectors and the learner run DJL at once. Loads the engine first (JNI).
+     */
+    private boolean configureNativeThreads() {
+        try {
+            Engine.getEngine(PtEngine.ENGINE_NAME);
+            JniUtils.setNumThreads(owner.actorThreads());
+            return true;
+        } catch (Throwable t) {
+            owner.fail(CollectorException.of(index, t));
+            return false;
         }
     }
 

@@ -25,8 +25,11 @@ import java.time.Duration;
  *                L = 0 makes collection synchronous with learning (on-policy)
  * @param weights how the learner's weights reach the collectors' actor replicas; owned by the rollout;
  *                default {@link WeightSync#frozen()}
+ * @param actorThreads PyTorch intra-op threads of each collector thread (set on the thread when it
+ *                starts: PyTorch's setting is per thread); default 1, since actors evaluate small
+ *                batches and collectors already run in parallel with each other and the learner
  */
-public record RingConfig(int slots, int batch, Duration timeout, long maxLag, WeightSync weights) {
+public record RingConfig(int slots, int batch, Duration timeout, long maxLag, WeightSync weights, int actorThreads) {
 
     public RingConfig {
         if (slots < 2 || Integer.bitCount(slots) != 1) {
@@ -44,9 +47,12 @@ public record RingConfig(int slots, int batch, Duration timeout, long maxLag, We
         if (weights == null) {
             throw new IllegalArgumentException("weights must not be null (use WeightSync.frozen())");
         }
+        if (actorThreads < 1) {
+            throw new IllegalArgumentException("actorThreads must be >= 1, got " + actorThreads);
+        }
     }
 
-    /** The defaults: K = 4, M = 1, timeout 60 s, no lag bound, frozen weights. */
+    /** The defaults: K = 4, M = 1, timeout 60 s, no lag bound, frozen weights, 1 actor thread. */
     public static Builder builder() {
         return new Builder();
     }
@@ -63,6 +69,7 @@ public record RingConfig(int slots, int batch, Duration timeout, long maxLag, We
         private Duration timeout = Duration.ofSeconds(60);
         private long maxLag = -1;
         private WeightSync weights = WeightSync.frozen();
+        private int actorThreads = 1;
 
         private Builder() {
         }
@@ -97,8 +104,14 @@ public record RingConfig(int slots, int batch, Duration timeout, long maxLag, We
             return this;
         }
 
+        /** PyTorch intra-op threads per collector thread, at least 1. */
+        public Builder actorThreads(int n) {
+            this.actorThreads = n;
+            return this;
+        }
+
         public RingConfig build() {
-            return new RingConfig(slots, batch, timeout, maxLag, weights);
+            return new RingConfig(slots, batch, timeout, maxLag, weights, actorThreads);
         }
     }
 }

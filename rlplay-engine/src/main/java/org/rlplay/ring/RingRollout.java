@@ -358,6 +358,10 @@ public final class RingRollout implements Rollout {
         return weights;
     }
 
+    int actorThreads() {
+        return config.actorThreads();
+    }
+
     /** Claims the next ring sequence, parking while the ring is full; -1 once the rollout stops. */
     long claim(CollectorWorker w) {
         while (!stopping) {

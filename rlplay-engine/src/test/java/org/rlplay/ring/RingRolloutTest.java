@@ -13,6 +13,7 @@ import static org.rlplay.ring.RingFixtures.scripted;
 import static org.rlplay.ring.RingFixtures.sleep;
 
 import ai.djl.ndarray.NDList;
+import ai.djl.pytorch.jni.JniUtils;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
@@ -246,6 +247,26 @@ class RingRolloutTest {
             assertEquals(2, f.actorVersion());
             assertEquals(0, same.lag(f));
         }
+    }
+
+    @Test
+    void collectorThreadsRunPyTorchWithTheConfiguredIntraOpThreads() {
+        int before = JniUtils.getNumThreads();
+        AtomicInteger seen = new AtomicInteger();
+        Actor probe = (records, hx, virtual, out) -> {
+            seen.set(JniUtils.getNumThreads());
+            out.actions().setDiscrete(0, 0);
+            return null;
+        };
+        try (Rollout single = Rollouts.single(scripted(0, 1), probe, config(T, SEED),
+                RingConfig.builder().actorThreads(3).build())) {
+            single.next();
+            assertEquals(3, seen.get());
+        } finally {
+            JniUtils.setNumThreads(before);
+        }
+        assertTrue(assertThrows(IllegalArgumentException.class, () -> RingConfig.builder().actorThreads(0).build())
+                .getMessage().contains("actorThreads"));
     }
 
     /** A constant actor counting the fragments it started (one virtual step per fragment). */
