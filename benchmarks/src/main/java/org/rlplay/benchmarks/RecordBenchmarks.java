@@ -41,9 +41,10 @@ import org.rlplay.rollout.Rollouts;
  * The cost of recording: a {@code same} rollout over native CartPole at N = 64, T = 128, without a
  * recorder ({@code off}) and wrapped by {@link Recorder#wrap} writing every fragment as an npz chunk
  * with fsync, either on the recorder's background writer thread ({@code background}, queue of 8
- * copies, group commit) or inline on the collecting thread ({@code inline}). Two actors: {@code constant} (no DJL,
- * the cheapest collection there is, so the worst case for the recorder's relative cost) and
- * {@code mlp} (a DJL 4-64-64-2 categorical actor whose logits are recorded as actor info). Times are
+ * copies, group commit) or inline on the collecting thread ({@code inline}); {@code background-nosync}
+ * is the background writer without fsync (safe against a killed process, not against power loss).
+ * Two actors: {@code constant} (no DJL, the cheapest collection there is, so the worst case for
+ * the recorder's relative cost) and {@code mlp} (a DJL 4-64-64-2 categorical actor whose logits are recorded as actor info). Times are
  * per batch step (one fragment / T); the recording overhead is {@code time(mode) / time(off) - 1}.
  *
  * <p>Each iteration records into a fresh temporary directory, deleted at the iteration's end (the
@@ -64,7 +65,7 @@ public class RecordBenchmarks {
     @Param({"constant", "mlp"})
     public String actor;
 
-    @Param({"off", "background", "inline"})
+    @Param({"off", "background", "background-nosync", "inline"})
     public String recorder;
 
     private NDManager manager;
@@ -91,8 +92,12 @@ public class RecordBenchmarks {
                 RolloutConfig.builder().length(T).build());
         if (!recorder.equals("off")) {
             dir = Files.createTempDirectory("rlplay-record-bench").resolve("data");
-            RecorderOptions options = recorder.equals("inline") ? RecorderOptions.defaults().inline()
-                    : RecorderOptions.defaults();
+            RecorderOptions options = switch (recorder) {
+                case "background" -> RecorderOptions.defaults();
+                case "background-nosync" -> RecorderOptions.defaults().withFsync(false);
+                case "inline" -> RecorderOptions.defaults().inline();
+                default -> throw new IllegalArgumentException("recorder: unknown mode " + recorder);
+            };
             rollout = Recorder.wrap(rollout, dir, DatasetInfo.of("CartPole-v1", 0, numEnvs), options);
         }
     }
