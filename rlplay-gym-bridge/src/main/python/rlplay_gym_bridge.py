@@ -240,9 +240,6 @@ class GymWorker:
 
     # -- control calls
 
-    def protocolVersion(self):
-        return PROTOCOL_VERSION
-
     def make(self, env_id, num_envs, kwargs_json, info_keys_csv):
         """Creates the envs with gymnasium.make; returns the observation and action space lines."""
         kwargs = json.loads(kwargs_json) if kwargs_json else {}

@@ -65,12 +65,12 @@ public final class GymVecEnv implements VecEnv {
         PythonChild child = null;
         ClientServer clientServer = null;
         SharedBuffers buffers = null;
-        String step = "starting the Python child";
+        String phase = "starting the Python child";
         try {
             String token = newToken();
             child = PythonChild.start(PythonRuntime.python(), PythonRuntime.bridgeModule(), spec.pythonPath(),
                     token, spec.startupTimeout());
-            step = "connecting to the Python child";
+            phase = "connecting to the Python child";
             InetAddress loopback = InetAddress.getLoopbackAddress();
             clientServer = new ClientServer.ClientServerBuilder()
                     .javaPort(0).javaAddress(loopback)
@@ -82,14 +82,14 @@ public final class GymVecEnv implements VecEnv {
                     .authToken(token)
                     .build();
             GymWorker worker = (GymWorker) clientServer.getPythonServerEntryPoint(new Class<?>[] {GymWorker.class});
-            step = "gymnasium.make('" + spec.envId() + "')";
+            phase = "gymnasium.make('" + spec.envId() + "')";
             String kwargs = new GsonBuilder().serializeNulls().serializeSpecialFloatingPointValues().create()
                     .toJson(spec.kwargs());
             String[] spaces = worker.make(spec.envId(), spec.numEnvs(), kwargs, String.join(",", spec.infoKeys()))
                     .split("\n");
             Space obsSpace = SpaceCodec.parse(spaces[0]);
             Space actSpace = SpaceCodec.parse(spaces[1]);
-            step = "mapping the shared memory";
+            phase = "mapping the shared memory";
             buffers = SharedBuffers.create(spec.numEnvs(), obsSpace.size(), actSpace.size(), actSpace.isDiscrete(),
                     spec.infoKeys().size());
             worker.attach(buffers.path().toString(), buffers.layout());
@@ -103,7 +103,7 @@ public final class GymVecEnv implements VecEnv {
                 clientServer.shutdown();
             }
             GymBridgeException failure = e instanceof Py4JException pe && child != null
-                    ? bridgeFailure(child, spec, step, pe) : null;
+                    ? bridgeFailure(child, spec, phase, pe) : null;
             if (child != null) {
                 child.close();
             }

@@ -8,9 +8,6 @@ package org.rlplay.gym;
  */
 interface GymWorker {
 
-    /** The Python module's protocol version. */
-    int protocolVersion();
-
     /** Creates the envs; returns the observation and action space lines separated by a newline. */
     String make(String envId, int numEnvs, String kwargsJson, String infoKeysCsv);
 
