@@ -57,7 +57,7 @@ class BridgeErrorsTest {
     @Test
     void aStepLongerThanTheCallTimeoutFailsInsteadOfHanging() {
         try (GymVecEnv envs = GymEnvs.make(TestEnvs.spec("RlplayTest/Slow-v0").kwarg("seconds", 30)
-                .callTimeout(Duration.ofSeconds(1)).build())) {
+                .callTimeout(Duration.ofSeconds(2)).build())) {
             BatchStep out = BatchStep.of(envs);
             envs.reset(null, out);
             long start = System.nanoTime();
