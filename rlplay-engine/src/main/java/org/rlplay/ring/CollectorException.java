@@ -46,7 +46,7 @@ public final class CollectorException extends RuntimeException {
                 + cause, cause);
     }
 
-    /** Index of the collector that failed or hung. */
+    /** Index of the collector that failed or hung; -1 for a timeout no collector can be blamed for. */
     public int collectorIndex() {
         return collectorIndex;
     }

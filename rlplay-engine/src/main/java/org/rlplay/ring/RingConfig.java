@@ -25,9 +25,12 @@ import java.time.Duration;
  *                L = 0 makes collection synchronous with learning (on-policy)
  * @param weights how the learner's weights reach the collectors' actor replicas; owned by the rollout;
  *                default {@link WeightSync#frozen()}
- * @param actorThreads PyTorch intra-op threads of each collector thread (set on the thread when it
- *                starts: PyTorch's setting is per thread); default 1, since actors evaluate small
- *                batches and collectors already run in parallel with each other and the learner
+ * @param actorThreads PyTorch intra-op threads of each collector thread, set on the thread when it
+ *                starts (loading the engine): a new thread does not inherit the engine's setting.
+ *                Default 1, since actors evaluate small batches and collectors already run in
+ *                parallel with each other and the learner. PyTorch also makes the value its default
+ *                for threads that first use it later; threads already running (the learner's) keep
+ *                theirs
  */
 public record RingConfig(int slots, int batch, Duration timeout, long maxLag, WeightSync weights, int actorThreads) {
 
