@@ -213,7 +213,7 @@ public final class Collector implements AutoCloseable {
             }
             float r = rew[cell];
             if (!Float.isFinite(r)) {
-                throw new EnvException(j + envOffset, "rew: non-finite reward " + r);
+                throw new EnvException(j, "rew: non-finite reward " + r);
             }
             boolean done = bTerm[j] | bTrunc[j];
             boolean truncated = bTrunc[j] & !bTerm[j];
@@ -280,7 +280,7 @@ public final class Collector implements AutoCloseable {
         for (int k = from; k < end; k++) {
             if (!Float.isFinite(values[k])) {
                 int rel = k - from;
-                throw new EnvException(rel / obsSize + envOffset, "obs: non-finite value " + values[k]
+                throw new EnvException(rel / obsSize, "obs: non-finite value " + values[k]
                         + " at element " + rel % obsSize + " after " + what);
             }
         }
