@@ -55,14 +55,7 @@ import traceback
 import gymnasium
 import numpy as np
 from gymnasium import spaces
-from py4j.clientserver import (
-    ClientServer,
-    ClientServerConnection,
-    JavaClient,
-    JavaParameters,
-    PythonParameters,
-    PythonServer,
-)
+from py4j.clientserver import ClientServer, JavaParameters, PythonParameters, PythonServer
 
 PROTOCOL_VERSION = 1
 READY_PREFIX = "RLPLAY_GYM_READY"
@@ -86,30 +79,12 @@ class _NoDelayPythonServer(PythonServer):
         return super()._create_connection(socket_instance, stream)
 
 
-class _NoDelayConnection(ClientServerConnection):
-    """A connection opened from Python to Java, with TCP_NODELAY."""
-
-    def connect_to_java_server(self):
-        super().connect_to_java_server()
-        _no_delay(self.socket)
-
-
-class _NoDelayJavaClient(JavaClient):
-    def _create_new_connection(self):
-        connection = _NoDelayConnection(
-            self.java_parameters, self.python_parameters, self.gateway_property, self)
-        connection.connect_to_java_server()
-        self.set_thread_connection(connection)
-        return connection
-
-
 class _NoDelayClientServer(ClientServer):
-    """Py4J's ClientServer with TCP_NODELAY on both the server and the client sockets."""
+    """Py4J's ClientServer whose Python server sets TCP_NODELAY on its connections.
 
-    def _create_gateway_client(self):
-        return _NoDelayJavaClient(
-            self.java_parameters, self.python_parameters,
-            finalizer_deque=self._create_finalizer_worker())
+    Python never calls Java here, so the server's connections (opened by Java, which sets
+    TCP_NODELAY on its end too) are the only sockets.
+    """
 
     def _create_callback_server(self, callback_server_parameters):
         server = _NoDelayPythonServer(
