@@ -25,9 +25,9 @@ import org.rlplay.fragment.Fragment;
 import org.rlplay.rollout.Rollout;
 
 /**
- * Recurrent A2C: {@link A2c} with an LSTM actor-critic whose state travels through the engine as
- * hx, trained by unrolling each fragment from the hx stored with it (truncated backpropagation
- * through time over T+1 steps). Its default env, {@value Envs#CARTPOLE_NO_VELOCITY}, shows the
+ * Recurrent A2C: {@link A2c} with an LSTM actor-critic (separate actor and critic LSTMs, see
+ * {@link LstmActorCritic}) whose state travels through the engine as hx, trained by unrolling each
+ * fragment from the hx stored with it (truncated backpropagation through time over T+1 steps). Its default env, {@value Envs#CARTPOLE_NO_VELOCITY}, shows the
  * actor only the cart position and pole angle, so balancing needs memory of past observations.
  *
  * <pre>
@@ -79,7 +79,7 @@ public final class RecurrentA2c implements Algorithm<RecurrentA2c.Hyperparameter
 
     @Override
     public Hyperparameters defaults(String env) {
-        return new Hyperparameters(8, 32, 1e-3f, true, 0.99f, 0.95f, 0.0f, 0.5f, 0.5f, true, true, true, 64, 64);
+        return new Hyperparameters(8, 8, 1e-3f, true, 0.99f, 0.95f, 0.0f, 0.5f, 0.5f, true, true, true, 64, 64);
     }
 
     @Override

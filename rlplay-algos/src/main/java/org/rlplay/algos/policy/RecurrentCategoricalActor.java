@@ -12,7 +12,8 @@ import org.rlplay.actor.RecordBatch;
 
 /**
  * A recurrent actor for {@code Discrete(n)} action spaces over an {@link LstmActorCritic}: the LSTM
- * state travels through the engine as hx, {@code (h, c)} each shaped {@code (1, N, H)}, so the engine
+ * states travel through the engine as hx, {@code (h, c)} each shaped {@code (2, N, H)} (the actor's
+ * and the critic's core, so a learner can resume both from a fragment's hx), so the engine
  * stores it with each fragment and resets env j's slice (to zero, the initial state) when env j's
  * episode ends.
  *

@@ -68,7 +68,7 @@ class RecurrentCategoricalActorTest {
                 Fragment second = r.next();
                 NDList hx = second.hx();
                 assertNotNull(hx);
-                assertEquals(new Shape(1, n, 6), hx.get(0).getShape());
+                assertEquals(new Shape(2, n, 6), hx.get(0).getShape());
                 // the stored hx is the state after record T-1's step, with the resets of record T applied
                 assertArrayEquals(state.get(0).toFloatArray(), hx.get(0).toFloatArray(), 1e-5f);
                 assertArrayEquals(state.get(1).toFloatArray(), hx.get(1).toFloatArray(), 1e-5f);
