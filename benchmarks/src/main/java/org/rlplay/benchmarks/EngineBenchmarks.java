@@ -1,6 +1,7 @@
 package org.rlplay.benchmarks;
 
 import java.util.concurrent.TimeUnit;
+import org.openjdk.jmh.annotations.AuxCounters;
 import org.openjdk.jmh.annotations.Benchmark;
 import org.openjdk.jmh.annotations.BenchmarkMode;
 import org.openjdk.jmh.annotations.Fork;
@@ -96,5 +97,36 @@ public class EngineBenchmarks {
     @Benchmark
     public Fragment sameRolloutConstantActor() {
         return rollout.next();
+    }
+
+    /**
+     * Raw stepping and the rollout, alternated fragment by fragment so both see the same machine
+     * load; the time of each side is accumulated in {@link Paired}, whose ratio is the engine's
+     * overhead measured in one run.
+     */
+    @Benchmark
+    public Fragment pairedRawThenRollout(Paired paired) {
+        long start = System.nanoTime();
+        rawStepping();
+        long mid = System.nanoTime();
+        Fragment f = rollout.next();
+        long end = System.nanoTime();
+        paired.rawMicros += (mid - start) * 1e-3;
+        paired.rolloutMicros += (end - mid) * 1e-3;
+        return f;
+    }
+
+    /** Accumulated per-side times of {@link #pairedRawThenRollout}, reported by JMH as secondary results. */
+    @State(Scope.Thread)
+    @AuxCounters(AuxCounters.Type.EVENTS)
+    public static class Paired {
+        public double rawMicros;
+        public double rolloutMicros;
+
+        @Setup(Level.Iteration)
+        public void clear() {
+            rawMicros = 0;
+            rolloutMicros = 0;
+        }
     }
 }

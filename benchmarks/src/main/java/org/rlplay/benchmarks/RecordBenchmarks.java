@@ -39,10 +39,11 @@ import org.rlplay.rollout.Rollouts;
 
 /**
  * The cost of recording: a {@code same} rollout over native CartPole at N = 64, T = 128, without a
- * recorder ({@code off}) and wrapped by {@link Recorder#wrap} writing every fragment as an npz chunk
- * with fsync, either on the recorder's background writer thread ({@code background}, queue of 8
- * copies, group commit) or inline on the collecting thread ({@code inline}); {@code background-nosync}
- * is the background writer without fsync (safe against a killed process, not against power loss).
+ * recorder ({@code off}) and wrapped by {@link Recorder#wrap} writing every fragment as an npz chunk,
+ * either on the recorder's background writer thread with the default options ({@code background},
+ * queue of 8 copies, group commit, no fsync: safe against a killed process) or with fsync as well
+ * ({@code background-fsync}, also safe against power loss), or inline on the collecting thread
+ * ({@code inline}).
  * Two actors: {@code constant} (no DJL, the cheapest collection there is, so the worst case for
  * the recorder's relative cost) and {@code mlp} (a DJL 4-64-64-2 categorical actor whose logits are recorded as actor info). Times are
  * per batch step (one fragment / T); the recording overhead is {@code time(mode) / time(off) - 1}.
@@ -65,7 +66,7 @@ public class RecordBenchmarks {
     @Param({"constant", "mlp"})
     public String actor;
 
-    @Param({"off", "background", "background-nosync", "inline"})
+    @Param({"off", "background", "background-fsync", "inline"})
     public String recorder;
 
     private NDManager manager;
@@ -94,7 +95,7 @@ public class RecordBenchmarks {
             dir = Files.createTempDirectory("rlplay-record-bench").resolve("data");
             RecorderOptions options = switch (recorder) {
                 case "background" -> RecorderOptions.defaults();
-                case "background-nosync" -> RecorderOptions.defaults().withFsync(false);
+                case "background-fsync" -> RecorderOptions.defaults().withFsync(true);
                 case "inline" -> RecorderOptions.defaults().inline();
                 default -> throw new IllegalArgumentException("recorder: unknown mode " + recorder);
             };

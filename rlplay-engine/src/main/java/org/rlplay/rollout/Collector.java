@@ -42,6 +42,7 @@ public final class Collector implements AutoCloseable {
     private final Lookahead lookahead;
     private final boolean[] stuck;
     private final int[] ended;
+    private int stuckCount;
     private final double[] episodeReturn;
     private final int[] episodeLength;
     private NDList hx;
@@ -118,6 +119,7 @@ public final class Collector implements AutoCloseable {
         }
         f.setHx(hx);
         Arrays.fill(stuck, false);
+        stuckCount = 0;
         if (f.finalObs() != null) {
             Arrays.fill(f.finalObs(), numEnvs * obsSize, f.finalObs().length, 0f);
         }
@@ -180,10 +182,10 @@ public final class Collector implements AutoCloseable {
      * @return the number of envs whose record t+1 has {@code fin} set, listed in {@code ended}
      */
     private int absorb(Fragment f, int t) {
+        int skipped = stuckCount;
         int prev = f.index(t, 0);
         int next = f.index(t + 1, 0);
         float[] obs = f.obs();
-        float[] finalObs = f.finalObs();
         System.arraycopy(batch.obs(), 0, obs, next * obsSize, numEnvs * obsSize);
         System.arraycopy(batch.reward(), 0, f.rew(), next, numEnvs);
         if (f.actInts() != null) {
@@ -198,45 +200,88 @@ public final class Collector implements AutoCloseable {
             repeatStuck(f, t);
         }
         checkFinite(obs, next * obsSize, "step");
+        checkFiniteRewards(f.rew(), next);
         int[] stepno = f.stepno();
         float[] rew = f.rew();
         boolean[] fin = f.fin();
         boolean[] trunc = f.trunc();
         boolean[] bTerm = batch.terminated();
         boolean[] bTrunc = batch.truncated();
+        // one branch-free pass over all envs; the ones whose episode ended are compacted into `ended`
         int count = 0;
         for (int j = 0; j < numEnvs; j++) {
-            int cell = next + j;
-            if (stuck[j]) {
-                ended[count++] = j;
-                continue;
-            }
-            float r = rew[cell];
-            if (!Float.isFinite(r)) {
-                throw new EnvException(j, "rew: non-finite reward " + r);
-            }
             boolean done = bTerm[j] | bTrunc[j];
-            boolean truncated = bTrunc[j] & !bTerm[j];
-            fin[cell] = done;
-            trunc[cell] = truncated;
-            episodeReturn[j] += r;
-            int length = ++episodeLength[j];
-            if (!done) {
-                stepno[cell] = stepno[prev + j] + 1;
-                continue;
-            }
-            stepno[cell] = 0;
-            if (finalObs != null) {
-                System.arraycopy(batch.finalObs(), j * obsSize, finalObs, cell * obsSize, obsSize);
-            }
-            f.episodes().add(j, t + 1, episodeReturn[j], length, truncated);
-            episodeReturn[j] = 0;
-            episodeLength[j] = 0;
-            stuck[j] = config.sticky();
-            ended[count++] = j;
+            int live = done ? 0 : 1;
+            fin[next + j] = done;
+            trunc[next + j] = bTrunc[j] & !bTerm[j];
+            stepno[next + j] = (stepno[prev + j] + 1) * live;
+            episodeReturn[j] += rew[next + j];
+            episodeLength[j]++;
+            ended[count] = j;
+            count += live ^ 1;
         }
-        envSteps += numEnvs;
+        if (config.sticky()) {
+            count = endStickyEpisodes(f, t, count);
+        } else {
+            for (int i = 0; i < count; i++) {
+                endEpisode(f, t, ended[i]);
+            }
+        }
+        envSteps += numEnvs - skipped;
         return count;
+    }
+
+    /** Records the end of env j's episode at record t+1: final observation and statistics. */
+    private void endEpisode(Fragment f, int t, int j) {
+        int cell = f.index(t + 1, j);
+        if (f.finalObs() != null) {
+            System.arraycopy(batch.finalObs(), j * obsSize, f.finalObs(), cell * obsSize, obsSize);
+        }
+        f.episodes().add(j, t + 1, episodeReturn[j], episodeLength[j], f.trunc()[cell]);
+        episodeReturn[j] = 0;
+        episodeLength[j] = 0;
+    }
+
+    /**
+     * Sticky mode: envs stopped earlier in the fragment (reported as done by the stale flags of
+     * their last step) get their repeated records back, envs that ended now are stopped.
+     *
+     * @return the number of envs with fin at record t+1, listed in {@code ended}
+     */
+    private int endStickyEpisodes(Fragment f, int t, int count) {
+        int next = f.index(t + 1, 0);
+        int kept = 0;
+        for (int i = 0; i < count; i++) {
+            int j = ended[i];
+            if (stuck[j]) {
+                f.fin()[next + j] = true;
+                f.trunc()[next + j] = false;
+                f.stepno()[next + j] = 0;
+                episodeReturn[j] = 0;
+                episodeLength[j] = 0;
+            } else {
+                endEpisode(f, t, j);
+                stuck[j] = true;
+                stuckCount++;
+            }
+            ended[kept++] = j;
+        }
+        return kept;
+    }
+
+    /** Throws naming the env of the first non-finite reward among the N at {@code from}. */
+    private void checkFiniteRewards(float[] rew, int from) {
+        int maxExponent = 0;
+        for (int j = 0; j < numEnvs; j++) {
+            maxExponent = Math.max(maxExponent, Float.floatToRawIntBits(rew[from + j]) & 0x7f800000);
+        }
+        if (maxExponent == 0x7f800000) {
+            for (int j = 0; j < numEnvs; j++) {
+                if (!Float.isFinite(rew[from + j])) {
+                    throw new EnvException(j, "rew: non-finite reward " + rew[from + j]);
+                }
+            }
+        }
     }
 
     /** Sticky mode: envs stopped earlier in this fragment repeat their record with fin, rew 0, act 0. */
@@ -262,19 +307,18 @@ public final class Collector implements AutoCloseable {
             if (infoSize > 0) {
                 Arrays.fill(f.envInfo(), (t * numEnvs + j) * infoSize, (t * numEnvs + j + 1) * infoSize, 0f);
             }
-            envSteps--;
         }
     }
 
     /** Throws naming the env and element of the first non-finite value in the N observations at {@code from}. */
     private void checkFinite(float[] values, int from, String what) {
-        // an all-ones exponent (inf or NaN) carries into the sign bit: one branch-free pass
-        int carry = 0;
+        // inf and NaN are the floats whose exponent bits are all ones: a max-reduction finds them
+        int maxExponent = 0;
         int end = from + numEnvs * obsSize;
         for (int k = from; k < end; k++) {
-            carry |= (Float.floatToRawIntBits(values[k]) & 0x7f800000) + 0x00800000;
+            maxExponent = Math.max(maxExponent, Float.floatToRawIntBits(values[k]) & 0x7f800000);
         }
-        if (carry >= 0) {
+        if (maxExponent != 0x7f800000) {
             return;
         }
         for (int k = from; k < end; k++) {

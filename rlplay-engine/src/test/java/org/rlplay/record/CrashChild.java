@@ -11,7 +11,7 @@ import org.rlplay.rollout.RolloutConfig;
 import org.rlplay.rollout.Rollouts;
 
 /**
- * The child JVM of {@link CrashSafetyTest}: records CartPole (N = 64, T = 128, fsync on) into
+ * The child JVM of {@link CrashSafetyTest}: records CartPole (N = 64, T = 128, default options) into
  * {@code args[0]} without end, until it is killed.
  */
 public final class CrashChild {
