@@ -7,6 +7,8 @@
   ``length`` steps and end by termination; the info holds ``count`` (steps taken).
 * ``RlplayTest/DictObs-v0``: a Dict observation ``{"b": Box(-1, 1, (2,)), "a": Discrete(3)}``
   that the bridge flattens; ``a`` and ``b`` follow the step count.
+* ``RlplayTest/Image-v0``: uint8 "image" observations of shape (2, 3, 2) whose element at
+  (h, w, c) is ``100 * h + 10 * w + c + count`` (count: steps since reset).
 * ``RlplayTest/Faulty-v0``: raises ``ValueError`` on step number ``fail_at`` of the env whose
   reset seed equals ``fail_seed``.
 * ``RlplayTest/Slow-v0``: sleeps ``seconds`` in every step.
@@ -68,6 +70,26 @@ class DictObsEnv(gymnasium.Env):
         return self._obs(), 0.0, False, False, {}
 
 
+class ImageEnv(gymnasium.Env):
+    def __init__(self):
+        self.observation_space = spaces.Box(0, 255, (2, 3, 2), np.uint8)
+        self.action_space = spaces.Discrete(2)
+        self.count = 0
+
+    def _obs(self):
+        h, w, c = np.indices((2, 3, 2))
+        return (100 * h + 10 * w + c + self.count).astype(np.uint8)
+
+    def reset(self, *, seed=None, options=None):
+        super().reset(seed=seed)
+        self.count = 0
+        return self._obs(), {}
+
+    def step(self, action):
+        self.count += 1
+        return self._obs(), 0.0, False, False, {}
+
+
 class FaultyEnv(gymnasium.Env):
     def __init__(self, fail_at=3, fail_seed=1):
         self.observation_space = spaces.Box(-1.0, 1.0, (1,), np.float32)
@@ -114,6 +136,7 @@ class TupleActionEnv(SlowEnv):
 
 gymnasium.register("RlplayTest/Echo-v0", entry_point=EchoEnv, disable_env_checker=True)
 gymnasium.register("RlplayTest/DictObs-v0", entry_point=DictObsEnv, disable_env_checker=True)
+gymnasium.register("RlplayTest/Image-v0", entry_point=ImageEnv, disable_env_checker=True)
 gymnasium.register("RlplayTest/Faulty-v0", entry_point=FaultyEnv, disable_env_checker=True)
 gymnasium.register("RlplayTest/Slow-v0", entry_point=SlowEnv, disable_env_checker=True)
 gymnasium.register("RlplayTest/TupleAction-v0", entry_point=TupleActionEnv, disable_env_checker=True)

@@ -112,6 +112,29 @@ class BridgeSpacesTest {
     }
 
     @Test
+    void uint8ImageObservationsArriveRowMajorAsFloats() {
+        try (GymVecEnv envs = GymEnvs.make(TestEnvs.spec("RlplayTest/Image-v0").numEnvs(2).build())) {
+            float[] lo = new float[12];
+            float[] hi = new float[12];
+            Arrays.fill(hi, 255f);
+            assertEquals(new Box(lo, hi, new int[] {2, 3, 2}, ElementType.UINT8), envs.observationSpace());
+            BatchStep out = BatchStep.of(envs);
+            envs.reset(null, out);
+            envs.step(new ActionBatch(envs.actionSpace(), 2), out);
+            for (int j = 0; j < 2; j++) {
+                int i = 0;
+                for (int h = 0; h < 2; h++) {
+                    for (int w = 0; w < 3; w++) {
+                        for (int c = 0; c < 2; c++) {
+                            assertEquals(100 * h + 10 * w + c + 1, out.obs()[j * 12 + i++], "(h, w, c) = " + h + w + c);
+                        }
+                    }
+                }
+            }
+        }
+    }
+
+    @Test
     void discreteObservationsAndNumericInfo() {
         try (GymVecEnv lake = GymEnvs.make(GymEnvSpec.builder("FrozenLake-v1").numEnvs(2).infoKeys("prob").build())) {
             assertEquals(new Discrete(16), lake.observationSpace());
