@@ -49,7 +49,7 @@ public final class CartPole implements Env {
 
     static {
         float[] high = {
-            (float) (X_THRESHOLD * 2), Float.MAX_VALUE, (float) (THETA_THRESHOLD_RADIANS * 2), Float.MAX_VALUE};
+            (float) (X_THRESHOLD * 2), Float.POSITIVE_INFINITY, (float) (THETA_THRESHOLD_RADIANS * 2), Float.POSITIVE_INFINITY};
         float[] low = new float[high.length];
         for (int i = 0; i < high.length; i++) {
             low[i] = -high[i];

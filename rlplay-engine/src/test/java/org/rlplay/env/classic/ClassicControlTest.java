@@ -75,8 +75,8 @@ class ClassicControlTest {
         Box obs = assertInstanceOf(Box.class, env.observationSpace());
         assertEquals(ElementType.FLOAT32, obs.elementType());
         assertArrayEquals(new int[] {4}, obs.shape());
-        assertArrayEquals(new float[] {4.8f, Float.MAX_VALUE, 0.41887903f, Float.MAX_VALUE}, obs.high());
-        assertArrayEquals(new float[] {-4.8f, -Float.MAX_VALUE, -0.41887903f, -Float.MAX_VALUE}, obs.low());
+        assertArrayEquals(new float[] {4.8f, Float.POSITIVE_INFINITY, 0.41887903f, Float.POSITIVE_INFINITY}, obs.high());
+        assertArrayEquals(new float[] {-4.8f, Float.NEGATIVE_INFINITY, -0.41887903f, Float.NEGATIVE_INFINITY}, obs.low());
         assertEquals(new Discrete(2), env.actionSpace());
         assertEquals(0.20943951023931953, CartPole.THETA_THRESHOLD_RADIANS, 0.0);
         assertEquals(2.4, CartPole.X_THRESHOLD, 0.0);
