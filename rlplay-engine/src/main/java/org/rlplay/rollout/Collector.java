@@ -271,11 +271,11 @@ public final class Collector implements AutoCloseable {
 
     /** Throws naming the env of the first non-finite reward among the N at {@code from}. */
     private void checkFiniteRewards(float[] rew, int from) {
-        int maxExponent = 0;
+        int carry = 0;
         for (int j = 0; j < numEnvs; j++) {
-            maxExponent = Math.max(maxExponent, Float.floatToRawIntBits(rew[from + j]) & 0x7f800000);
+            carry |= (Float.floatToRawIntBits(rew[from + j]) & 0x7f800000) + 0x00800000;
         }
-        if (maxExponent == 0x7f800000) {
+        if (carry < 0) {
             for (int j = 0; j < numEnvs; j++) {
                 if (!Float.isFinite(rew[from + j])) {
                     throw new EnvException(j, "rew: non-finite reward " + rew[from + j]);
@@ -312,13 +312,13 @@ public final class Collector implements AutoCloseable {
 
     /** Throws naming the env and element of the first non-finite value in the N observations at {@code from}. */
     private void checkFinite(float[] values, int from, String what) {
-        // inf and NaN are the floats whose exponent bits are all ones: a max-reduction finds them
-        int maxExponent = 0;
+        // an all-ones exponent (inf or NaN) carries into the sign bit: one branch-free pass
+        int carry = 0;
         int end = from + numEnvs * obsSize;
         for (int k = from; k < end; k++) {
-            maxExponent = Math.max(maxExponent, Float.floatToRawIntBits(values[k]) & 0x7f800000);
+            carry |= (Float.floatToRawIntBits(values[k]) & 0x7f800000) + 0x00800000;
         }
-        if (maxExponent != 0x7f800000) {
+        if (carry >= 0) {
             return;
         }
         for (int k = from; k < end; k++) {
