@@ -56,9 +56,11 @@ import gymnasium
 import numpy as np
 from gymnasium import spaces
 from py4j.clientserver import ClientServer, JavaParameters, PythonParameters, PythonServer
+from py4j.java_gateway import server_started
 
 PROTOCOL_VERSION = 1
 READY_PREFIX = "RLPLAY_GYM_READY"
+LISTEN_TIMEOUT_SECONDS = 30
 TOKEN_VARIABLE = "RLPLAY_GYM_TOKEN"
 PARENT_POLL_SECONDS = 0.25
 _INT_DTYPES = ("int64", "int32", "int8", "uint8")
@@ -376,6 +378,10 @@ def main():
     parent = os.getppid()
     done = threading.Event()
     worker = GymWorker()
+    # Py4J binds the server socket in start() but calls listen() on its accept thread: announce the
+    # port only once that thread listens, or Java's first connection can be refused.
+    listening = threading.Event()
+    server_started.connect(lambda **kwargs: listening.set())
     gateway = _NoDelayClientServer(
         java_parameters=JavaParameters(
             address="127.0.0.1", port=0, auth_token=token, auto_convert=False,
@@ -385,6 +391,10 @@ def main():
             auth_token=token),
         python_server_entry_point=worker)
     port = gateway.get_callback_server().get_listening_port()
+    if not listening.wait(LISTEN_TIMEOUT_SECONDS):
+        print("rlplay_gym_bridge: the Py4J server did not start listening within %d s"
+              % LISTEN_TIMEOUT_SECONDS, file=sys.stderr)
+        return 4
     threading.Thread(target=_exit_on_stdin_eof, args=(done,), name="stdin-eof", daemon=True).start()
     threading.Thread(target=_exit_on_parent_death, args=(parent,), name="parent-watch", daemon=True).start()
     print("%s %d %d" % (READY_PREFIX, PROTOCOL_VERSION, port), flush=True)
