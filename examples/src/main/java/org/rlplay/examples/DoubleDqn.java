@@ -33,11 +33,11 @@ import org.rlplay.rollout.Rollout;
  * {@code Discrete} actions, after CleanRL's {@code dqn.py}.
  *
  * <pre>
- * online Q(x, .) and target Q'(x, .): ReLU MLPs, Q' = Q at the start
+ * online Q(x, .) and target Q'(x, .): ReLU MLPs initialised as PyTorch does, Q' = Q at the start
  * for each fragment of T steps from N envs, collected epsilon-greedily from Q:
  *     D     = D + transitions (s, a, r, s', done) of the fragment     done: terminated, not truncated
  *     eps   = linear from eps_start to eps_end over the first exploration_fraction of the budget
- *     once learning has started, G times:
+ *     once learning has started, G times (learning rate decaying linearly to 0 over the budget):
  *         sample a minibatch from D
  *         y     = r + gamma * (1 - done) * Q'(s', argmax_a' Q(s', a'))
  *         L     = 0.5 * mean((Q(s, a) - y)^2)
@@ -56,6 +56,7 @@ public final class DoubleDqn implements Algorithm<DoubleDqn.Hyperparameters> {
      * @param length              T, env steps per env between updates (CleanRL's train frequency)
      * @param gradientSteps       G, minibatch updates per fragment
      * @param lr                  Adam learning rate
+     * @param annealLr            decay the learning rate linearly to 0 over the budget
      * @param gamma               discount
      * @param bufferSize          replay capacity, in transitions
      * @param batchSize           minibatch size
@@ -67,7 +68,8 @@ public final class DoubleDqn implements Algorithm<DoubleDqn.Hyperparameters> {
      * @param maxGradNorm         global gradient-norm clip ({@code Infinity} for none)
      * @param hidden              hidden widths of the Q-network
      */
-    public record Hyperparameters(int numEnvs, int length, int gradientSteps, float lr, float gamma, int bufferSize,
+    public record Hyperparameters(int numEnvs, int length, int gradientSteps, float lr, boolean annealLr, float gamma,
+                                  int bufferSize,
                                   int batchSize, long learningStarts, long targetUpdate, float epsStart, float epsEnd,
                                   float explorationFraction, float maxGradNorm, int[] hidden) {
         public Hyperparameters {
@@ -85,7 +87,7 @@ public final class DoubleDqn implements Algorithm<DoubleDqn.Hyperparameters> {
 
     @Override
     public Hyperparameters defaults(String env) {
-        return new Hyperparameters(1, 10, 1, 2.5e-4f, 0.99f, 10_000, 128, 10_000, 500, 1f, 0.05f, 0.5f,
+        return new Hyperparameters(1, 10, 1, 2.5e-4f, true, 0.99f, 10_000, 128, 10_000, 500, 1f, 0.05f, 0.5f,
                 Float.POSITIVE_INFINITY, new int[] {120, 84});
     }
 
@@ -94,8 +96,8 @@ public final class DoubleDqn implements Algorithm<DoubleDqn.Hyperparameters> {
         int numActions = Layers.discreteActions(actions, name());
         Shape input = new Shape(1, observations.size());
         Networks nets = new Networks();
-        Block q = nets.add("q", Mlp.of(numActions, false, h.hidden()), input);
-        Block target = nets.addFrozen("target", Mlp.of(numActions, false, h.hidden()), input);
+        Block q = nets.add("q", Layers.torchLinearInit(Mlp.of(numActions, false, h.hidden())), input);
+        Block target = nets.addFrozen("target", Layers.torchLinearInit(Mlp.of(numActions, false, h.hidden())), input);
         TargetNetworks.hardUpdate(q, target);
         return nets;
     }
@@ -120,6 +122,9 @@ public final class DoubleDqn implements Algorithm<DoubleDqn.Hyperparameters> {
             return actor;
         })) {
             for (Fragment f : rollout) {
+                if (h.annealLr()) {
+                    adam.learningRate(h.lr() * (float) Math.max(1e-3, 1 - run.fractionDone()));
+                }
                 replay.add(f);
                 double eps = epsilon(h, run);
                 actors.forEach(a -> a.epsilon(eps));

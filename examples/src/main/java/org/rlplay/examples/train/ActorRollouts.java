@@ -1,6 +1,5 @@
 package org.rlplay.examples.train;
 
-import ai.djl.ndarray.NDList;
 import ai.djl.nn.Block;
 import ai.djl.pytorch.jni.JniUtils;
 import java.time.Duration;
@@ -8,8 +7,6 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.function.Supplier;
 import org.rlplay.actor.Actor;
-import org.rlplay.actor.ActorOutput;
-import org.rlplay.actor.RecordBatch;
 import org.rlplay.algos.loss.TargetNetworks;
 import org.rlplay.env.VecEnv;
 import org.rlplay.examples.envs.Envs;
@@ -35,7 +32,7 @@ import org.rlplay.rollout.Rollouts;
  * Replicas start from the learner's weights and follow them through a {@link BlockWeightSync}: the
  * loop calls {@code rollout.publish()} after each update, and collectors adopt the newest weights at
  * their next fragment boundary, running at most one version ahead of the learner (policy lag at
- * most 1).
+ * most 1). Collector threads get the learner's PyTorch intra-op thread count.
  *
  * <p>Called on the training loop's thread. The returned rollout owns the envs, the actors and the
  * replicas, and closes them.
@@ -90,11 +87,12 @@ public final class ActorRollouts {
                 replica.freezeParameters(true);
                 TargetNetworks.hardUpdate(source, replica);
                 blocks.add(replica);
-                made.add(new IntraOpThreads(actors.make(replica, i), JniUtils.getNumThreads()));
+                made.add(actors.make(replica, i));
                 envs.add(Envs.open(envId, numEnvs / c));
             }
             RingConfig ring = RingConfig.builder().slots(c == 1 ? 2 : Integer.highestOneBit(2 * c - 1) * 2)
-                    .batch(c).maxLag(1).timeout(TIMEOUT).weights(new BlockWeightSync(source, blocks)).build();
+                    .batch(c).maxLag(1).timeout(TIMEOUT).weights(new BlockWeightSync(source, blocks))
+                    .actorThreads(JniUtils.getNumThreads()).build();
             Rollout rollout = c == 1 ? Rollouts.single(envs.get(0), made.get(0), config, ring)
                     : Rollouts.multi(envs, made, config, ring);
             return new Owned(rollout, made, copies);
@@ -119,42 +117,6 @@ public final class ActorRollouts {
             if (e != into) {
                 into.addSuppressed(e);
             }
-        }
-    }
-
-    /**
-     * Gives a collector thread the learner's PyTorch intra-op thread count before its actor's first
-     * step. PyTorch applies {@code set_num_threads} to the calling thread's OpenMP settings only, so
-     * a thread started by the engine would otherwise run every small op on all cores, which on a
-     * busy two-core machine makes collection several times slower.
-     */
-    private static final class IntraOpThreads implements Actor {
-        private final Actor actor;
-        private final int threads;
-        private boolean configured;
-
-        IntraOpThreads(Actor actor, int threads) {
-            this.actor = actor;
-            this.threads = threads;
-        }
-
-        @Override
-        public NDList reset(NDList hx, int at) {
-            return actor.reset(hx, at);
-        }
-
-        @Override
-        public NDList step(RecordBatch records, NDList hx, boolean virtual, ActorOutput out) {
-            if (!configured) {
-                JniUtils.setNumThreads(threads);
-                configured = true;
-            }
-            return actor.step(records, hx, virtual, out);
-        }
-
-        @Override
-        public void close() {
-            actor.close();
         }
     }
 

@@ -22,7 +22,7 @@ public final class GradientStep {
     private final List<Parameter> parameters;
     private final NDArray[] grads;
     private final float maxGradNorm;
-    private volatile float learningRate;
+    private float learningRate;
     private long steps;
 
     /**
@@ -52,11 +52,6 @@ public final class GradientStep {
             throw new IllegalArgumentException("lr must be > 0, got " + lr);
         }
         this.learningRate = lr;
-    }
-
-    /** The current learning rate. */
-    public float learningRate() {
-        return learningRate;
     }
 
     /**

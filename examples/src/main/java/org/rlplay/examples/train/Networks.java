@@ -65,11 +65,6 @@ public final class Networks implements AutoCloseable {
         return Collections.unmodifiableMap(blocks);
     }
 
-    /** Whether {@code name} was registered frozen. */
-    public boolean isFrozen(String name) {
-        return frozen.contains(name);
-    }
-
     /**
      * The parameters that take gradients (of every block not registered frozen), in a stable
      * order; parameters such as running statistics are left to their own update rule.

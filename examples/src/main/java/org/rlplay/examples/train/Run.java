@@ -159,11 +159,6 @@ public final class Run implements AutoCloseable {
         this.progress = new Progress(console, settings.progress(), settings.totalSteps(), stepsBefore);
     }
 
-    /** What this run was asked to do. */
-    public Settings settings() {
-        return settings;
-    }
-
     /** The env's observation space. */
     public Space observationSpace() {
         return spaces[0];
@@ -224,19 +219,9 @@ public final class Run implements AutoCloseable {
         return Math.min(1.0, (double) envSteps() / settings.totalSteps());
     }
 
-    /** Training-loop iterations done, including those before a resume. */
-    public long updates() {
-        return updates;
-    }
-
     /** Episodes finished, including those before a resume. */
     public long episodes() {
         return (resumed == null ? 0 : resumed.episodes()) + window.totalEpisodes();
-    }
-
-    /** Mean return over the last 100 episodes of this process (NaN before the first). */
-    public double meanReturn() {
-        return window.meanReturn();
     }
 
     /** Adds a value to this interval's mean of metric {@code name} (a loss, an entropy, ...). */

@@ -70,11 +70,6 @@ public final class LstmActorCritic extends AbstractBlock {
         return LSTM.builder().setStateSize(hidden).setNumLayers(1).optBatchFirst(false).optReturnState(true).build();
     }
 
-    /** H, the size of each recurrent state. */
-    public int hiddenSize() {
-        return hidden;
-    }
-
     /** The observation normaliser in front of both cores (the learner updates its statistics). */
     public RunningNorm normalizer() {
         return norm;
