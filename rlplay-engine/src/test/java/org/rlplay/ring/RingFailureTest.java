@@ -31,6 +31,7 @@ import org.rlplay.env.VecEnv;
 import org.rlplay.rollout.Rollout;
 import org.rlplay.rollout.Rollouts;
 import org.rlplay.testing.ScriptedActor;
+import org.rlplay.testing.FaultyEnv;
 import org.rlplay.testing.ScriptedEnv;
 
 /** Collector failures and hangs reach the learner with their cause; close() always ends every thread. */

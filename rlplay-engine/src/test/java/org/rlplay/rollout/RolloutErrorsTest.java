@@ -22,8 +22,7 @@ import org.rlplay.env.EnvException;
 import org.rlplay.env.EnvRegistry;
 import org.rlplay.env.InvalidActionException;
 import org.rlplay.env.SerialVecEnv;
-import org.rlplay.env.Transition;
-import org.rlplay.env.space.Space;
+import org.rlplay.testing.FaultyEnv;
 import org.rlplay.testing.ScriptedEnv;
 
 /** Bad input gets a clear exception naming the field; env failures carry the env index. */
@@ -118,59 +117,11 @@ class RolloutErrorsTest {
         }
     }
 
-    /** An env that fails, or emits NaN, at a chosen step. */
-    static final class FaultyEnv implements Env {
-        final Env inner = new ScriptedEnv(new int[] {100}, -1);
-        final int failAt;
-        final boolean nan;
-        int steps;
-
-        FaultyEnv(int failAt, boolean nan) {
-            this.failAt = failAt;
-            this.nan = nan;
-        }
-
-        @Override
-        public Space observationSpace() {
-            return inner.observationSpace();
-        }
-
-        @Override
-        public Space actionSpace() {
-            return inner.actionSpace();
-        }
-
-        @Override
-        public List<String> infoKeys() {
-            return inner.infoKeys();
-        }
-
-        @Override
-        public void reset(long seed, float[] obs, int off) {
-            inner.reset(seed, obs, off);
-        }
-
-        @Override
-        public void reset(float[] obs, int off) {
-            inner.reset(obs, off);
-        }
-
-        @Override
-        public void step(ActionBatch actions, int index, float[] obs, int off, Transition out) {
-            inner.step(actions, index, obs, off, out);
-            if (++steps == failAt) {
-                if (!nan) {
-                    throw new IllegalStateException("boom");
-                }
-                obs[off + 1] = Float.NaN;
-            }
-        }
-    }
-
     static SerialVecEnv withFaultAt(int env, boolean nan) {
         List<Env> list = new ArrayList<>();
         for (int j = 0; j < 4; j++) {
-            list.add(j == env ? new FaultyEnv(3, nan) : new ScriptedEnv(new int[] {100}, -1));
+            list.add(j == env ? new FaultyEnv(nan ? FaultyEnv.Fault.NAN_OBSERVATION : FaultyEnv.Fault.THROW, 3)
+                    : new ScriptedEnv(new int[] {100}, -1));
         }
         return new SerialVecEnv(list);
     }

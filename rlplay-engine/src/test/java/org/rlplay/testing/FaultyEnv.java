@@ -1,4 +1,4 @@
-package org.rlplay.ring;
+package org.rlplay.testing;
 
 import java.util.List;
 import java.util.concurrent.CountDownLatch;
@@ -6,13 +6,15 @@ import org.rlplay.env.ActionBatch;
 import org.rlplay.env.Env;
 import org.rlplay.env.Transition;
 import org.rlplay.env.space.Space;
-import org.rlplay.testing.ScriptedEnv;
 
-/** A {@link ScriptedEnv} that misbehaves at its {@code at}-th step (counted from 1). */
-final class FaultyEnv implements Env {
-    enum Fault {
+/** A {@link ScriptedEnv} (episodes of 5 steps) that misbehaves at its {@code at}-th step (counted from 1). */
+public final class FaultyEnv implements Env {
+    /** What goes wrong. */
+    public enum Fault {
         /** Throws {@code IllegalStateException("boom")}. */
         THROW,
+        /** Steps normally, then writes NaN into observation element 1. */
+        NAN_OBSERVATION,
         /** Blocks until interrupted, then throws. */
         HANG_INTERRUPTIBLY,
         /** Blocks, ignoring interrupts, until {@link #close()}. */
@@ -25,12 +27,13 @@ final class FaultyEnv implements Env {
     private final CountDownLatch closed = new CountDownLatch(1);
     private int steps;
 
-    FaultyEnv(Fault fault, int at) {
+    public FaultyEnv(Fault fault, int at) {
         this.fault = fault;
         this.at = at;
     }
 
-    boolean isClosed() {
+    /** Whether {@link #close()} was called. */
+    public boolean isClosed() {
         return closed.getCount() == 0;
     }
 
@@ -64,6 +67,11 @@ final class FaultyEnv implements Env {
         if (++steps == at) {
             switch (fault) {
                 case THROW -> throw new IllegalStateException("boom");
+                case NAN_OBSERVATION -> {
+                    inner.step(actions, index, obs, off, out);
+                    obs[off + 1] = Float.NaN;
+                    return;
+                }
                 case HANG_INTERRUPTIBLY -> {
                     try {
                         closed.await();
