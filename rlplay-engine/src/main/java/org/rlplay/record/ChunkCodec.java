@@ -7,9 +7,9 @@ import ai.djl.ndarray.types.DataType;
 import ai.djl.ndarray.types.Shape;
 import java.io.ByteArrayInputStream;
 import java.io.IOException;
-import java.io.OutputStream;
 import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Arrays;
@@ -20,7 +20,6 @@ import java.util.zip.CRC32;
 import java.util.zip.ZipEntry;
 import java.util.zip.ZipException;
 import java.util.zip.ZipInputStream;
-import java.util.zip.ZipOutputStream;
 import org.rlplay.fragment.Episodes;
 import org.rlplay.fragment.Fragment;
 import org.rlplay.fragment.FragmentSpec;
@@ -39,18 +38,36 @@ final class ChunkCodec {
     static final String ACTOR_PREFIX = "actor.";
     static final String HX_PREFIX = "hx.";
     private static final String NPY = ".npy";
-    /** 1980-01-01, the zip epoch: fixed so that equal fragments give byte-identical chunks. */
-    private static final long ZIP_TIME = 315532800000L;
     private static final String[] META = {"sequence", "actor_version", "collector", "env_offset"};
+    private static final String[] EPISODES = {"episodes.env", "episodes.record", "episodes.length",
+        "episodes.return", "episodes.truncated"};
+    private static final byte[][] META_NAMES = Arrays.stream(META).map(ChunkCodec::entryName).toArray(byte[][]::new);
+    private static final byte[][] EPISODE_NAMES = Arrays.stream(EPISODES).map(ChunkCodec::entryName)
+            .toArray(byte[][]::new);
+    private static final byte[] SCALAR_I8_HEADER = npyHeader("<i8", new long[0]);
+    /** The largest chunk (and array) a zip32 file with int offsets can hold. */
+    private static final long MAX_CHUNK = Integer.MAX_VALUE - 8;
+    private static final int LOCAL_SIGNATURE = 0x04034b50;
+    private static final int CENTRAL_SIGNATURE = 0x02014b50;
+    private static final int END_SIGNATURE = 0x06054b50;
+    private static final int LOCAL_HEADER = 30;
+    private static final int CENTRAL_HEADER = 46;
+    private static final int END_RECORD = 22;
+    private static final short VERSION_STORED = 10;
+    /** General purpose flag bit 11: the names are UTF-8. */
+    private static final short FLAG_UTF8 = 0x0800;
+    private static final short METHOD_STORED = 0;
+    /** 1980-01-01 00:00, the zip epoch, as a DOS date: fixed so that equal fragments give byte-identical chunks. */
+    private static final short DOS_DATE_1980 = (1 << 5) | 1;
 
     private final CRC32 crc = new CRC32();
-    private ByteBuffer entry = ByteBuffer.allocate(1 << 16).order(ByteOrder.LITTLE_ENDIAN);
-
-    /** Writes the data of one array at the entry buffer's position. */
-    @FunctionalInterface
-    private interface Filler {
-        void fill(ByteBuffer out);
-    }
+    private ByteBuffer out = ByteBuffer.allocateDirect(1 << 16).order(ByteOrder.LITTLE_ENDIAN);
+    private int entries;
+    private int[] entryOffsets = new int[32];
+    private int[] entrySizes = new int[32];
+    private int[] entryCrcs = new int[32];
+    private byte[][] entryNames = new byte[32][];
+    private Plan plan;
 
     /** The fixed-shape fields every chunk of {@code spec} has, before actor info and hx. */
     static List<FieldInfo> coreFields(FragmentSpec spec) {
@@ -94,92 +111,275 @@ final class ChunkCodec {
 
     // ---- writing --------------------------------------------------------------------------------
 
-    /** Writes {@code f} as an npz archive to {@code out} (not closed). */
-    void write(Fragment f, OutputStream out) throws IOException {
-        ZipOutputStream zip = new ZipOutputStream(out);
-        zip.setMethod(ZipOutputStream.STORED);
-        List<FieldInfo> fields = fields(f);
-        Map<String, Filler> data = fillers(f);
-        for (FieldInfo field : fields) {
-            put(zip, field.name(), field.dtype(), field.shape(), data.get(field.name()));
+    /**
+     * Encodes {@code f} as a complete npz (zip) file into this codec's reusable buffer and returns
+     * it, positioned at 0 with the file's size as limit. The buffer is overwritten by the next call.
+     *
+     * <p>The zip is written directly (what {@code numpy.savez} and {@code ZipOutputStream} write for
+     * uncompressed members: STORED entries with sizes and CRC-32 in the local headers, no data
+     * descriptors, then the central directory), so that encoding allocates nothing per array.
+     *
+     * @throws IllegalArgumentException if an array or the whole chunk is too large for a zip32 file
+     */
+    ByteBuffer encode(Fragment f) {
+        Plan p = plan(f);
+        out.clear();
+        entries = 0;
+        for (int i = 0; i < p.fields.size(); i++) {
+            begin(p.names[i], p.headers[i], p.dataBytes[i]);
+            if (i < p.coreCount) {
+                fillCore(f, p.fields.get(i).name());
+            } else {
+                InfoColumn c = f.actorInfo().get(i - p.coreCount);
+                reorder(c.data(), out, c.dataType().getNumOfBytes());
+            }
+            end();
         }
         NDList hx = f.hx();
         if (hx != null) {
             for (int k = 0; k < hx.size(); k++) {
                 NDArray a = hx.get(k);
-                put(zip, HX_PREFIX + k, Npy.descr(a.getDataType()), a.getShape().getShape(),
-                        b -> reorder(a.toByteBuffer(true), b, a.getDataType().getNumOfBytes()));
+                String descr = Npy.descr(a.getDataType());
+                long[] shape = a.getShape().getShape();
+                begin(entryName(HX_PREFIX + k), npyHeader(descr, shape), a.getShape().size() * Npy.itemSize(descr));
+                reorder(a.toByteBuffer(true), out, a.getDataType().getNumOfBytes());
+                end();
             }
         }
         long[] meta = {f.sequence(), f.actorVersion(), f.collector(), f.envOffset()};
         for (int i = 0; i < META.length; i++) {
-            long value = meta[i];
-            put(zip, META[i], "<i8", new long[0], b -> b.putLong(value));
+            begin(META_NAMES[i], SCALAR_I8_HEADER, 8);
+            out.putLong(meta[i]);
+            end();
         }
         Episodes e = f.episodes();
-        long[] count = {e.count()};
-        put(zip, "episodes.env", "<i4", count, b -> {
-            for (int i = 0; i < e.count(); i++) {
-                b.putInt(e.env(i));
-            }
-        });
-        put(zip, "episodes.record", "<i4", count, b -> {
-            for (int i = 0; i < e.count(); i++) {
-                b.putInt(e.record(i));
-            }
-        });
-        put(zip, "episodes.length", "<i4", count, b -> {
-            for (int i = 0; i < e.count(); i++) {
-                b.putInt(e.length(i));
-            }
-        });
-        put(zip, "episodes.return", "<f8", count, b -> {
-            for (int i = 0; i < e.count(); i++) {
-                b.putDouble(e.episodeReturn(i));
-            }
-        });
-        put(zip, "episodes.truncated", "|b1", count, b -> {
-            for (int i = 0; i < e.count(); i++) {
-                b.put(e.truncated(i) ? (byte) 1 : (byte) 0);
-            }
-        });
-        zip.finish();
-    }
-
-    private static Map<String, Filler> fillers(Fragment f) {
-        Map<String, Filler> m = new HashMap<>();
-        m.put("stepno", b -> advance(b, 4 * f.stepno().length, () -> b.asIntBuffer().put(f.stepno())));
-        m.put("obs", b -> floats(b, f.obs()));
-        m.put("act", b -> {
-            if (f.actInts() != null) {
-                advance(b, 4 * f.actInts().length, () -> b.asIntBuffer().put(f.actInts()));
-            } else {
-                floats(b, f.actFloats());
-            }
-        });
-        m.put("rew", b -> floats(b, f.rew()));
-        m.put("fin", b -> bools(b, f.fin()));
-        m.put("trunc", b -> bools(b, f.trunc()));
-        m.put("final_obs", b -> floats(b, f.finalObs()));
-        m.put("env_info", b -> floats(b, f.envInfo()));
-        for (InfoColumn c : f.actorInfo()) {
-            m.put(ACTOR_PREFIX + c.name(), b -> reorder(c.data(), b, c.dataType().getNumOfBytes()));
+        int n = e.count();
+        long[] count = {n};
+        begin(EPISODE_NAMES[0], npyHeader("<i4", count), 4L * n);
+        for (int i = 0; i < n; i++) {
+            out.putInt(e.env(i));
         }
-        return m;
+        end();
+        begin(EPISODE_NAMES[1], npyHeader("<i4", count), 4L * n);
+        for (int i = 0; i < n; i++) {
+            out.putInt(e.record(i));
+        }
+        end();
+        begin(EPISODE_NAMES[2], npyHeader("<i4", count), 4L * n);
+        for (int i = 0; i < n; i++) {
+            out.putInt(e.length(i));
+        }
+        end();
+        begin(EPISODE_NAMES[3], npyHeader("<f8", count), 8L * n);
+        for (int i = 0; i < n; i++) {
+            out.putDouble(e.episodeReturn(i));
+        }
+        end();
+        begin(EPISODE_NAMES[4], npyHeader("|b1", count), n);
+        for (int i = 0; i < n; i++) {
+            out.put(e.truncated(i) ? (byte) 1 : (byte) 0);
+        }
+        end();
+        writeCentralDirectory();
+        out.flip();
+        return out;
     }
 
-    private static void advance(ByteBuffer b, int bytes, Runnable viewPut) {
-        viewPut.run();
-        b.position(b.position() + bytes);
+    /** The fixed-shape fields of {@code f}, as {@link #fields(Fragment)}, cached while the layout stays. */
+    List<FieldInfo> plannedFields(Fragment f) {
+        return plan(f).fields;
     }
 
-    private static void floats(ByteBuffer b, float[] values) {
-        advance(b, 4 * values.length, () -> b.asFloatBuffer().put(values));
+    private Plan plan(Fragment f) {
+        if (plan == null || !plan.fits(f)) {
+            plan = Plan.of(f);
+        }
+        return plan;
     }
 
-    private static void bools(ByteBuffer b, boolean[] values) {
+    private void fillCore(Fragment f, String name) {
+        switch (name) {
+            case "stepno" -> ints(f.stepno());
+            case "obs" -> floats(f.obs());
+            case "act" -> {
+                if (f.actInts() != null) {
+                    ints(f.actInts());
+                } else {
+                    floats(f.actFloats());
+                }
+            }
+            case "rew" -> floats(f.rew());
+            case "fin" -> bools(f.fin());
+            case "trunc" -> bools(f.trunc());
+            case "final_obs" -> floats(f.finalObs());
+            case "env_info" -> floats(f.envInfo());
+            default -> throw new IllegalStateException("no data for the core array '" + name + "'");
+        }
+    }
+
+    private void ints(int[] values) {
+        out.asIntBuffer().put(values);
+        out.position(out.position() + 4 * values.length);
+    }
+
+    private void floats(float[] values) {
+        out.asFloatBuffer().put(values);
+        out.position(out.position() + 4 * values.length);
+    }
+
+    private void bools(boolean[] values) {
         for (boolean v : values) {
-            b.put(v ? (byte) 1 : (byte) 0);
+            out.put(v ? (byte) 1 : (byte) 0);
+        }
+    }
+
+    /** Writes the local header of a STORED entry (CRC patched by {@link #end}) and the NPY header. */
+    private void begin(byte[] name, byte[] npyHeader, long dataBytes) {
+        long size = npyHeader.length + dataBytes;
+        if (size > MAX_CHUNK) {
+            throw new IllegalArgumentException("array '" + new String(name, StandardCharsets.UTF_8) + "' of " + size
+                    + " bytes is too large for one chunk");
+        }
+        ensure(LOCAL_HEADER + name.length + size);
+        if (entries == entryOffsets.length) {
+            int grown = 2 * entries;
+            entryOffsets = Arrays.copyOf(entryOffsets, grown);
+            entrySizes = Arrays.copyOf(entrySizes, grown);
+            entryCrcs = Arrays.copyOf(entryCrcs, grown);
+            entryNames = Arrays.copyOf(entryNames, grown);
+        }
+        entryOffsets[entries] = out.position();
+        entrySizes[entries] = (int) size;
+        entryNames[entries] = name;
+        out.putInt(LOCAL_SIGNATURE).putShort(VERSION_STORED).putShort(FLAG_UTF8).putShort(METHOD_STORED)
+                .putShort((short) 0).putShort(DOS_DATE_1980).putInt(0).putInt((int) size).putInt((int) size)
+                .putShort((short) name.length).putShort((short) 0).put(name);
+        out.put(npyHeader);
+    }
+
+    /** Checks the entry's size, computes its CRC-32 over the buffer and patches its local header. */
+    private void end() {
+        int start = entryOffsets[entries];
+        int dataStart = start + LOCAL_HEADER + entryNames[entries].length;
+        int end = out.position();
+        if (end - dataStart != entrySizes[entries]) {
+            throw new IllegalStateException("array '" + new String(entryNames[entries], StandardCharsets.UTF_8)
+                    + "': wrote " + (end - dataStart) + " bytes, expected " + entrySizes[entries]);
+        }
+        out.limit(end).position(dataStart);
+        crc.reset();
+        crc.update(out);
+        out.limit(out.capacity());
+        entryCrcs[entries] = (int) crc.getValue();
+        out.putInt(start + 14, entryCrcs[entries]);
+        entries++;
+    }
+
+    private void writeCentralDirectory() {
+        long bytes = END_RECORD;
+        for (int i = 0; i < entries; i++) {
+            bytes += CENTRAL_HEADER + entryNames[i].length;
+        }
+        ensure(bytes);
+        int start = out.position();
+        for (int i = 0; i < entries; i++) {
+            byte[] name = entryNames[i];
+            out.putInt(CENTRAL_SIGNATURE).putShort(VERSION_STORED).putShort(VERSION_STORED).putShort(FLAG_UTF8)
+                    .putShort(METHOD_STORED).putShort((short) 0).putShort(DOS_DATE_1980).putInt(entryCrcs[i])
+                    .putInt(entrySizes[i]).putInt(entrySizes[i]).putShort((short) name.length).putShort((short) 0)
+                    .putShort((short) 0).putShort((short) 0).putShort((short) 0).putInt(0).putInt(entryOffsets[i])
+                    .put(name);
+        }
+        int size = out.position() - start;
+        out.putInt(END_SIGNATURE).putShort((short) 0).putShort((short) 0).putShort((short) entries)
+                .putShort((short) entries).putInt(size).putInt(start).putShort((short) 0);
+    }
+
+    /** Makes room for {@code bytes} more bytes, growing (and copying) the buffer if needed. */
+    private void ensure(long bytes) {
+        long needed = out.position() + bytes;
+        if (needed > MAX_CHUNK) {
+            throw new IllegalArgumentException("the chunk needs more than " + MAX_CHUNK + " bytes");
+        }
+        if (needed > out.capacity()) {
+            ByteBuffer grown = ByteBuffer.allocateDirect((int) Math.min(MAX_CHUNK, Math.max(needed, 2L * out.capacity())))
+                    .order(ByteOrder.LITTLE_ENDIAN);
+            out.flip();
+            grown.put(out);
+            out = grown;
+        }
+    }
+
+    private static byte[] entryName(String key) {
+        return (key + NPY).getBytes(StandardCharsets.UTF_8);
+    }
+
+    private static byte[] npyHeader(String descr, long[] shape) {
+        ByteBuffer b = ByteBuffer.allocate(Npy.headerSize(descr, shape));
+        Npy.writeHeader(b, descr, shape);
+        return b.array();
+    }
+
+    /**
+     * Zip names, NPY headers and sizes of the fixed-shape arrays of one fragment layout, built once
+     * and reused while the fragments keep the layout (spec and actor info columns).
+     */
+    private static final class Plan {
+        final FragmentSpec spec;
+        final List<FieldInfo> fields;
+        final int coreCount;
+        final byte[][] names;
+        final byte[][] headers;
+        final long[] dataBytes;
+        final String[] columnNames;
+        final DataType[] columnTypes;
+        final long[][] columnShapes;
+
+        private Plan(Fragment f) {
+            spec = f.spec();
+            fields = List.copyOf(fields(f));
+            coreCount = coreFields(spec).size();
+            names = new byte[fields.size()][];
+            headers = new byte[fields.size()][];
+            dataBytes = new long[fields.size()];
+            for (int i = 0; i < fields.size(); i++) {
+                FieldInfo field = fields.get(i);
+                long elements = 1;
+                for (long d : field.shape()) {
+                    elements *= d;
+                }
+                names[i] = entryName(field.name());
+                headers[i] = npyHeader(field.dtype(), field.shape());
+                dataBytes[i] = elements * Npy.itemSize(field.dtype());
+            }
+            List<InfoColumn> columns = f.actorInfo();
+            columnNames = new String[columns.size()];
+            columnTypes = new DataType[columns.size()];
+            columnShapes = new long[columns.size()][];
+            for (int i = 0; i < columns.size(); i++) {
+                columnNames[i] = columns.get(i).name();
+                columnTypes[i] = columns.get(i).dataType();
+                columnShapes[i] = columns.get(i).elementShape();
+            }
+        }
+
+        static Plan of(Fragment f) {
+            return new Plan(f);
+        }
+
+        boolean fits(Fragment f) {
+            List<InfoColumn> columns = f.actorInfo();
+            if (!spec.equals(f.spec()) || columns.size() != columnNames.length) {
+                return false;
+            }
+            for (int i = 0; i < columnNames.length; i++) {
+                InfoColumn c = columns.get(i);
+                if (!c.name().equals(columnNames[i]) || c.dataType() != columnTypes[i]
+                        || !Arrays.equals(c.elementShape(), columnShapes[i])) {
+                    return false;
+                }
+            }
+            return true;
         }
     }
 
@@ -201,38 +401,6 @@ final class ChunkCodec {
             default: throw new IllegalArgumentException("unsupported element size " + itemSize);
         }
         dst.position(dst.position() + bytes);
-    }
-
-    private void put(ZipOutputStream zip, String name, String descr, long[] shape, Filler filler) throws IOException {
-        long elements = 1;
-        for (long d : shape) {
-            elements *= d;
-        }
-        long size = Npy.headerSize(descr, shape) + elements * Npy.itemSize(descr);
-        if (size > Integer.MAX_VALUE - 8) {
-            throw new IllegalArgumentException("array '" + name + "' of " + size + " bytes is too large for one chunk");
-        }
-        if (entry.capacity() < size) {
-            entry = ByteBuffer.allocate((int) Math.max(size, Math.min(Integer.MAX_VALUE - 8, 2L * entry.capacity())))
-                    .order(ByteOrder.LITTLE_ENDIAN);
-        }
-        entry.clear();
-        Npy.writeHeader(entry, descr, shape);
-        filler.fill(entry);
-        if (entry.position() != size) {
-            throw new IllegalStateException("array '" + name + "': wrote " + entry.position() + " bytes, expected " + size);
-        }
-        crc.reset();
-        crc.update(entry.array(), 0, (int) size);
-        ZipEntry z = new ZipEntry(name + NPY);
-        z.setMethod(ZipEntry.STORED);
-        z.setSize(size);
-        z.setCompressedSize(size);
-        z.setCrc(crc.getValue());
-        z.setTime(ZIP_TIME);
-        zip.putNextEntry(z);
-        zip.write(entry.array(), 0, (int) size);
-        zip.closeEntry();
     }
 
     // ---- reading --------------------------------------------------------------------------------

@@ -1,20 +1,18 @@
 package org.rlplay.record;
 
-import java.io.BufferedOutputStream;
-import java.io.FileOutputStream;
 import java.io.IOException;
-import java.io.OutputStream;
+import java.nio.ByteBuffer;
 import java.nio.channels.FileChannel;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.DirectoryStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
 import java.nio.file.StandardOpenOption;
+import java.nio.file.OpenOption;
 import java.util.List;
 import java.util.Locale;
+import java.util.Set;
 import java.util.zip.CRC32;
-import java.util.zip.CheckedOutputStream;
 import org.rlplay.fragment.Fragment;
 
 /**
@@ -29,16 +27,24 @@ import org.rlplay.fragment.Fragment;
  * killed at any point leaves the previous manifest (whose chunks are all whole) or the new one;
  * at worst a stray temp file or an unlisted chunk, which readers ignore.
  *
+ * <p>Each chunk is encoded into the codec's reused buffer and written with one {@link FileChannel}
+ * write; the manifest is rendered incrementally by a {@link ManifestWriter} (each chunk's JSON once),
+ * so an append allocates little and costs no more than the bytes it writes.
+ *
  * <p>Used by one thread at a time: the recorder's writer thread, or the caller's in inline mode.
  */
 final class ChunkStore {
     static final String TEMP_SUFFIX = ".tmp";
-    private static final int BUFFER = 1 << 16;
+    private static final Set<OpenOption> CREATE = Set.of(StandardOpenOption.CREATE, StandardOpenOption.WRITE,
+            StandardOpenOption.TRUNCATE_EXISTING);
 
     private final Path dir;
     private final boolean fsync;
     private final ChunkCodec codec = new ChunkCodec();
-    private Manifest manifest;
+    private final CRC32 crc = new CRC32();
+    private final ManifestWriter manifest;
+    private final Path manifestFile;
+    private final Path manifestTemp;
 
     /**
      * Creates the directory (or takes an empty existing one) and writes the initial manifest with
@@ -49,7 +55,9 @@ final class ChunkStore {
     ChunkStore(Path dir, Manifest initial, boolean fsync) {
         this.dir = dir;
         this.fsync = fsync;
-        this.manifest = initial;
+        this.manifest = new ManifestWriter(initial);
+        this.manifestFile = dir.resolve(Manifest.FILE_NAME);
+        this.manifestTemp = dir.resolve("." + Manifest.FILE_NAME + TEMP_SUFFIX);
         try {
             if (Files.exists(dir) && !Files.isDirectory(dir)) {
                 throw new DatasetException(dir, "cannot record here: it is a file, not a directory");
@@ -61,7 +69,7 @@ final class ChunkStore {
                             + (Files.exists(dir.resolve(Manifest.FILE_NAME)) ? " (it holds a dataset)" : ""));
                 }
             }
-            writeManifest(initial);
+            writeManifest();
         } catch (IOException e) {
             throw new DatasetException(dir, "cannot create the dataset: " + e, e);
         }
@@ -74,7 +82,7 @@ final class ChunkStore {
 
     /** Chunks written so far. */
     int chunks() {
-        return manifest.chunks().size();
+        return manifest.chunks();
     }
 
     /**
@@ -94,40 +102,44 @@ final class ChunkStore {
      *     the chunks renamed before the failure are left unlisted
      */
     void appendAll(List<Fragment> fragments) {
-        Manifest next = manifest;
-        for (Fragment f : fragments) {
-            next = next.withChunk(writeChunk(f, next), ChunkCodec.fields(f));
+        int listed = manifest.chunks();
+        List<FieldInfo> expected = manifest.fields().isEmpty() && !fragments.isEmpty()
+                ? codec.plannedFields(fragments.get(0)) : manifest.fields();
+        ChunkInfo[] written = new ChunkInfo[fragments.size()];
+        for (int i = 0; i < written.length; i++) {
+            written[i] = writeChunk(fragments.get(i), listed + i, expected);
         }
         try {
             syncDirectory();
-            writeManifest(next);
-            manifest = next;
+            for (int i = 0; i < written.length; i++) {
+                manifest.add(written[i], codec.plannedFields(fragments.get(i)));
+            }
+            writeManifest();
         } catch (IOException e) {
-            throw new DatasetException(dir.resolve(Manifest.FILE_NAME), "cannot write the manifest: " + e, e);
+            throw new DatasetException(manifestFile, "cannot write the manifest: " + e, e);
         }
     }
 
-    /** Encodes {@code f} into a temp file, syncs it and renames it to the chunk after those of {@code listed}. */
-    private ChunkInfo writeChunk(Fragment f, Manifest listed) {
-        String name = chunkName(listed.chunks().size());
+    /**
+     * Encodes {@code f} into a temp file, syncs it and renames it to chunk {@code index}; its arrays
+     * must be {@code expected}.
+     */
+    private ChunkInfo writeChunk(Fragment f, int index, List<FieldInfo> expected) {
+        String name = chunkName(index);
         Path target = dir.resolve(name);
         Path temp = dir.resolve("." + name + TEMP_SUFFIX);
-        List<FieldInfo> fields = ChunkCodec.fields(f);
-        if (!listed.fields().isEmpty() && !listed.fields().equals(fields)) {
+        List<FieldInfo> fields = codec.plannedFields(f);
+        if (!expected.equals(fields)) {
             throw new DatasetException(target, "the fragment's arrays " + fields
-                    + " differ from the earlier chunks' " + listed.fields());
+                    + " differ from the earlier chunks' " + expected);
         }
+        ByteBuffer data = codec.encode(f);
+        int bytes = data.remaining();
+        crc.reset();
+        crc.update(data);
+        data.position(0);
         try {
-            CRC32 crc = new CRC32();
-            try (FileOutputStream file = new FileOutputStream(temp.toFile())) {
-                OutputStream out = new CheckedOutputStream(new BufferedOutputStream(file, BUFFER), crc);
-                codec.write(f, out);
-                out.flush();
-                if (fsync) {
-                    file.getFD().sync();
-                }
-            }
-            long bytes = Files.size(temp);
+            write(temp, data);
             Files.move(temp, target, StandardCopyOption.ATOMIC_MOVE);
             return new ChunkInfo(name, bytes, String.format(Locale.ROOT, "%08x", crc.getValue()),
                     f.sequence(), f.actorVersion(), f.collector(), f.envOffset(), f.episodes().count());
@@ -139,26 +151,30 @@ final class ChunkStore {
     /** Marks the manifest complete (the recording was closed normally). */
     void complete() {
         try {
-            Manifest done = manifest.completed();
-            writeManifest(done);
-            manifest = done;
+            manifest.complete();
+            writeManifest();
         } catch (IOException e) {
-            throw new DatasetException(dir.resolve(Manifest.FILE_NAME), "cannot write the manifest: " + e, e);
+            throw new DatasetException(manifestFile, "cannot write the manifest: " + e, e);
         }
     }
 
-    private void writeManifest(Manifest m) throws IOException {
-        Path target = dir.resolve(Manifest.FILE_NAME);
-        Path temp = dir.resolve("." + Manifest.FILE_NAME + TEMP_SUFFIX);
-        byte[] json = m.toJson().getBytes(StandardCharsets.UTF_8);
-        try (FileOutputStream file = new FileOutputStream(temp.toFile())) {
-            file.write(json);
+    /** Replaces the manifest atomically with the current one. */
+    private void writeManifest() throws IOException {
+        write(manifestTemp, manifest.render());
+        Files.move(manifestTemp, manifestFile, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
+        syncDirectory();
+    }
+
+    /** Writes {@code data} (position to limit) as the whole content of {@code file}, synced if fsync is on. */
+    private void write(Path file, ByteBuffer data) throws IOException {
+        try (FileChannel channel = FileChannel.open(file, CREATE)) {
+            while (data.hasRemaining()) {
+                channel.write(data);
+            }
             if (fsync) {
-                file.getFD().sync();
+                channel.force(true);
             }
         }
-        Files.move(temp, target, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
-        syncDirectory();
     }
 
     private void syncDirectory() throws IOException {

@@ -93,19 +93,6 @@ public record Manifest(int schemaVersion, String envId, boolean complete, Fragme
         return null;
     }
 
-    /** This manifest with one more chunk (and the fields, if it had none yet). */
-    Manifest withChunk(ChunkInfo chunk, List<FieldInfo> chunkFields) {
-        List<ChunkInfo> more = new ArrayList<>(chunks);
-        more.add(chunk);
-        return new Manifest(schemaVersion, envId, complete, spec, seeds, attributes,
-                fields.isEmpty() ? chunkFields : fields, more);
-    }
-
-    /** This manifest marked complete. */
-    Manifest completed() {
-        return new Manifest(schemaVersion, envId, true, spec, seeds, attributes, fields, chunks);
-    }
-
     /** The JSON text of this manifest. */
     public String toJson() {
         JsonObject o = new JsonObject();

@@ -132,7 +132,8 @@ class CrashSafetyTest {
             assertTrue(e.getMessage().startsWith(dir + ": recording failed after 0 chunks"), e.getMessage());
             assertTrue(e.getCause() instanceof DatasetException, String.valueOf(e.getCause()));
             assertTrue(e.getCause().getMessage().contains("cannot write the chunk"), e.getCause().getMessage());
-            assertTrue(e.getCause().getCause() instanceof java.io.FileNotFoundException, String.valueOf(e.getCause()));
+            assertTrue(e.getCause().getCause() instanceof java.nio.file.NoSuchFileException, String.valueOf(e.getCause()));
+            assertTrue(e.getCause().getCause().getMessage().contains(".chunk-000000.npz.tmp"), e.getCause().getMessage());
             DatasetException c = assertThrows(DatasetException.class, recorder::close, "close reports it too");
             assertTrue(c.getMessage().contains("recording failed"), c.getMessage());
             recorder.close();
