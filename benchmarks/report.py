@@ -41,6 +41,11 @@ def main(path):
             paired = secondary["rolloutMicros"]["score"] / secondary["rawMicros"]["score"]
             ratios.append(f"- engine overhead at {dict(params)}, paired (raw and rollout fragments alternated):"
                           f" rollout / raw stepping = {paired:.3f} (target <= 1.10 at numEnvs >= 64)")
+        if "plainMicros" in secondary and "recordedMicros" in secondary:
+            paired = secondary["recordedMicros"]["score"] / secondary["plainMicros"]["score"]
+            control = " (A/A control: both sides plain)" if params.get("recorder") == "off" else ""
+            ratios.append(f"- recording overhead at {dict(params)}, paired (plain and recorded blocks alternated):"
+                          f" recorded / plain = {paired:.3f}{control} (target <= 1.10 at numEnvs = 64)")
         eps = env_steps_per_second(name, params, score, unit)
         rows.append((name, ", ".join(f"{k}={v}" for k, v in sorted(params.items())),
                      f"{score:,.2f} ± {err:,.2f} {unit}" if err == err else f"{score:,.2f} {unit}",

@@ -11,6 +11,7 @@ import java.nio.file.Path;
 import java.util.Comparator;
 import java.util.concurrent.TimeUnit;
 import java.util.stream.Stream;
+import org.openjdk.jmh.annotations.AuxCounters;
 import org.openjdk.jmh.annotations.Benchmark;
 import org.openjdk.jmh.annotations.BenchmarkMode;
 import org.openjdk.jmh.annotations.Fork;
@@ -25,6 +26,7 @@ import org.openjdk.jmh.annotations.Setup;
 import org.openjdk.jmh.annotations.State;
 import org.openjdk.jmh.annotations.TearDown;
 import org.openjdk.jmh.annotations.Warmup;
+import org.openjdk.jmh.infra.BenchmarkParams;
 import org.rlplay.actor.Actor;
 import org.rlplay.algos.policy.CategoricalActor;
 import org.rlplay.algos.policy.Mlp;
@@ -48,6 +50,14 @@ import org.rlplay.rollout.Rollouts;
  * the recorder's relative cost) and {@code mlp} (a DJL 4-64-64-2 categorical actor whose logits are recorded as actor info). Times are
  * per batch step (one fragment / T); the recording overhead is {@code time(mode) / time(off) - 1}.
  *
+ * <p>{@link #pairedPlainAndRecorded} measures the overhead robustly on a noisy shared machine: two
+ * identical rollouts, one plain and one recorded in the {@code recorder} mode (with
+ * {@code recorder = off} both are plain: an A/A control of the method's own bias), run in
+ * alternating blocks of {@link #BLOCK} fragments so both see the same load; the recorded block ends
+ * with {@link Recorder#flush}, so the writer thread's work is charged to the recorded side rather
+ * than leaking into the next plain block. The per-side times are accumulated in
+ * {@link PairedTimes}; {@code report.py} prints recorded / plain.
+ *
  * <p>Each iteration records into a fresh temporary directory, deleted at the iteration's end (the
  * recorder's close, which drains at most 8 queued chunks, is outside the measured time).
  */
@@ -59,6 +69,8 @@ import org.rlplay.rollout.Rollouts;
 @State(Scope.Thread)
 public class RecordBenchmarks {
     static final int T = 128;
+    /** Fragments per side in one invocation of {@link #pairedPlainAndRecorded}. */
+    static final int BLOCK = 8;
 
     @Param({"64"})
     public int numEnvs;
@@ -73,6 +85,10 @@ public class RecordBenchmarks {
     private Actor policy;
     private Path dir;
     private Rollout rollout;
+    private Rollout plain;
+    private Recorder pairedRecorder;
+    private long pairedInvocations;
+    private Fragment last;
 
     @Setup(Level.Trial)
     public void setUpActor() {
@@ -88,9 +104,12 @@ public class RecordBenchmarks {
     }
 
     @Setup(Level.Iteration)
-    public void setUp() throws IOException {
-        rollout = Rollouts.same(EnvRegistry.makeVec("CartPole-v1", numEnvs), policy,
-                RolloutConfig.builder().length(T).build());
+    public void setUp(BenchmarkParams params) throws IOException {
+        rollout = newRollout();
+        boolean paired = params.getBenchmark().endsWith("pairedPlainAndRecorded");
+        if (paired) {
+            plain = newRollout();
+        }
         if (!recorder.equals("off")) {
             dir = Files.createTempDirectory("rlplay-record-bench").resolve("data");
             RecorderOptions options = switch (recorder) {
@@ -99,12 +118,30 @@ public class RecordBenchmarks {
                 case "inline" -> RecorderOptions.defaults().inline();
                 default -> throw new IllegalArgumentException("recorder: unknown mode " + recorder);
             };
-            rollout = Recorder.wrap(rollout, dir, DatasetInfo.of("CartPole-v1", 0, numEnvs), options);
+            DatasetInfo info = DatasetInfo.of("CartPole-v1", 0, numEnvs);
+            if (paired) {
+                pairedRecorder = Recorder.create(dir, rollout.spec(), info, options);
+            } else {
+                rollout = Recorder.wrap(rollout, dir, info, options);
+            }
         }
+    }
+
+    private Rollout newRollout() {
+        return Rollouts.same(EnvRegistry.makeVec("CartPole-v1", numEnvs), policy,
+                RolloutConfig.builder().length(T).build());
     }
 
     @TearDown(Level.Iteration)
     public void tearDown() throws IOException {
+        if (pairedRecorder != null) {
+            pairedRecorder.close();
+            pairedRecorder = null;
+        }
+        if (plain != null) {
+            plain.close();
+            plain = null;
+        }
         rollout.close();
         if (dir != null) {
             try (Stream<Path> files = Files.walk(dir.getParent())) {
@@ -128,5 +165,60 @@ public class RecordBenchmarks {
     @OperationsPerInvocation(T)
     public Fragment sameRollout() {
         return rollout.next();
+    }
+
+    /**
+     * One block of {@link #BLOCK} fragments from the plain rollout and one from the recorded one
+     * (the order alternates between invocations); each side's time goes to {@link PairedTimes}.
+     * The primary score is the mean time per batch step over both sides.
+     */
+    @Benchmark
+    @OperationsPerInvocation(2 * BLOCK * T)
+    public Fragment pairedPlainAndRecorded(PairedTimes times) {
+        if ((pairedInvocations++ & 1) == 0) {
+            times.plainMicros += plainBlock();
+            times.recordedMicros += recordedBlock();
+        } else {
+            times.recordedMicros += recordedBlock();
+            times.plainMicros += plainBlock();
+        }
+        return last;
+    }
+
+    private double plainBlock() {
+        long start = System.nanoTime();
+        for (int k = 0; k < BLOCK; k++) {
+            last = plain.next();
+        }
+        return (System.nanoTime() - start) * 1e-3;
+    }
+
+    /** BLOCK fragments of {@code rollout}, written by the paired recorder (if any) and flushed. */
+    private double recordedBlock() {
+        long start = System.nanoTime();
+        for (int k = 0; k < BLOCK; k++) {
+            Fragment f = rollout.next();
+            if (pairedRecorder != null) {
+                pairedRecorder.write(f);
+            }
+        }
+        if (pairedRecorder != null) {
+            pairedRecorder.flush();
+        }
+        return (System.nanoTime() - start) * 1e-3;
+    }
+
+    /** Accumulated per-side times of {@link #pairedPlainAndRecorded}, reported by JMH as secondary results. */
+    @State(Scope.Thread)
+    @AuxCounters(AuxCounters.Type.EVENTS)
+    public static class PairedTimes {
+        public double plainMicros;
+        public double recordedMicros;
+
+        @Setup(Level.Iteration)
+        public void clear() {
+            plainMicros = 0;
+            recordedMicros = 0;
+        }
     }
 }

@@ -32,7 +32,9 @@ import org.rlplay.fragment.InfoColumn;
  * <p>The arrays and their layout are listed in {@link Dataset}'s documentation; the fixed-shape ones
  * (all but hx, the metadata and the episodes) are the manifest's {@code fields}.
  *
- * <p>An instance reuses its buffers: one per thread (the recorder's writer, a replay).
+ * <p>Writing assembles the whole zip in one reused direct buffer (see {@link #encode}), so a chunk
+ * costs one pass to fill, one CRC-32 pass per member and one file write, and allocates only a few
+ * small objects. An instance reuses its buffers: one per thread (the recorder's writer, a replay).
  */
 final class ChunkCodec {
     static final String ACTOR_PREFIX = "actor.";
@@ -61,7 +63,8 @@ final class ChunkCodec {
     private static final short DOS_DATE_1980 = (1 << 5) | 1;
 
     private final CRC32 crc = new CRC32();
-    private ByteBuffer out = ByteBuffer.allocateDirect(1 << 16).order(ByteOrder.LITTLE_ENDIAN);
+    /** The chunk being encoded; grown on demand, so a codec that only reads never allocates it. */
+    private ByteBuffer out = ByteBuffer.allocateDirect(0).order(ByteOrder.LITTLE_ENDIAN);
     private int entries;
     private int[] entryOffsets = new int[32];
     private int[] entrySizes = new int[32];
@@ -155,17 +158,18 @@ final class ChunkCodec {
         Episodes e = f.episodes();
         int n = e.count();
         long[] count = {n};
-        begin(EPISODE_NAMES[0], npyHeader("<i4", count), 4L * n);
+        byte[] intHeader = npyHeader("<i4", count);
+        begin(EPISODE_NAMES[0], intHeader, 4L * n);
         for (int i = 0; i < n; i++) {
             out.putInt(e.env(i));
         }
         end();
-        begin(EPISODE_NAMES[1], npyHeader("<i4", count), 4L * n);
+        begin(EPISODE_NAMES[1], intHeader, 4L * n);
         for (int i = 0; i < n; i++) {
             out.putInt(e.record(i));
         }
         end();
-        begin(EPISODE_NAMES[2], npyHeader("<i4", count), 4L * n);
+        begin(EPISODE_NAMES[2], intHeader, 4L * n);
         for (int i = 0; i < n; i++) {
             out.putInt(e.length(i));
         }

@@ -10,7 +10,6 @@ import java.nio.file.StandardCopyOption;
 import java.nio.file.StandardOpenOption;
 import java.nio.file.OpenOption;
 import java.util.List;
-import java.util.Locale;
 import java.util.Set;
 import java.util.zip.CRC32;
 import org.rlplay.fragment.Fragment;
@@ -77,7 +76,8 @@ final class ChunkStore {
 
     /** The file name of chunk {@code index}. */
     static String chunkName(int index) {
-        return String.format(Locale.ROOT, "chunk-%06d.npz", index);
+        String digits = Integer.toString(index);
+        return "chunk-" + "000000".substring(Math.min(6, digits.length())) + digits + ".npz";
     }
 
     /** Chunks written so far. */
@@ -141,11 +141,17 @@ final class ChunkStore {
         try {
             write(temp, data);
             Files.move(temp, target, StandardCopyOption.ATOMIC_MOVE);
-            return new ChunkInfo(name, bytes, String.format(Locale.ROOT, "%08x", crc.getValue()),
+            return new ChunkInfo(name, bytes, hex8(crc.getValue()),
                     f.sequence(), f.actorVersion(), f.collector(), f.envOffset(), f.episodes().count());
         } catch (IOException e) {
             throw new DatasetException(target, "cannot write the chunk: " + e, e);
         }
+    }
+
+    /** {@code value} as 8 lowercase hex digits, as {@code "%08x"} formats it. */
+    static String hex8(long value) {
+        String digits = Long.toHexString(value & 0xffffffffL);
+        return "00000000".substring(digits.length()) + digits;
     }
 
     /** Marks the manifest complete (the recording was closed normally). */
@@ -165,11 +171,18 @@ final class ChunkStore {
         syncDirectory();
     }
 
-    /** Writes {@code data} (position to limit) as the whole content of {@code file}, synced if fsync is on. */
-    private void write(Path file, ByteBuffer data) throws IOException {
+    /**
+     * Writes {@code data} (each buffer from its position to its limit, in order) as the whole
+     * content of {@code file}, synced if fsync is on.
+     */
+    private void write(Path file, ByteBuffer... data) throws IOException {
+        long left = 0;
+        for (ByteBuffer b : data) {
+            left += b.remaining();
+        }
         try (FileChannel channel = FileChannel.open(file, CREATE)) {
-            while (data.hasRemaining()) {
-                channel.write(data);
+            while (left > 0) {
+                left -= channel.write(data);
             }
             if (fsync) {
                 channel.force(true);

@@ -3,7 +3,6 @@ package org.rlplay.record;
 import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
-import java.util.Arrays;
 import java.util.List;
 import java.util.TreeSet;
 
@@ -11,7 +10,8 @@ import java.util.TreeSet;
  * Renders a growing dataset's {@code manifest.json} without re-serialising the whole chunk list on
  * every update: the part before {@code actor_versions} is rendered by {@link Manifest#toJson} once
  * (and again only when the fields are first set or the dataset completes), each chunk's JSON is
- * rendered once when it is added and kept as bytes, and {@link #render} concatenates them. The
+ * rendered once when it is added and kept as bytes, and {@link #render} hands out the pieces for
+ * one gathering write. The
  * text is exactly what {@link Manifest#toJson} gives for the same manifest.
  *
  * <p>Owned and used by one thread at a time: the {@link ChunkStore}'s user.
@@ -22,6 +22,7 @@ final class ManifestWriter {
     private static final byte[] VERSIONS_KEY = ascii(",\n  \"actor_versions\": ");
     private static final byte[] CHUNKS_KEY = ascii(",\n  \"chunks\": ");
     private static final byte[] EMPTY_ARRAY = ascii("[]");
+    private static final byte[] CLOSE_CHUNKS = ascii("\n  ]");
     private static final byte[] END = ascii("\n}\n");
 
     private final Manifest base;
@@ -32,9 +33,12 @@ final class ManifestWriter {
     private final StringBuilder text = new StringBuilder();
     private byte[] head;
     private byte[] versionsJson = EMPTY_ARRAY;
-    private byte[] chunksJson = new byte[1 << 12];
-    private int chunksLength;
-    private ByteBuffer rendered = ByteBuffer.allocate(1 << 12);
+    /** The chunk entries' JSON, appended as chunks are added; its limit is set by {@link #render}. */
+    private ByteBuffer entries = ByteBuffer.allocateDirect(1 << 12);
+    private int entriesLength;
+    private ByteBuffer front = ByteBuffer.allocateDirect(1 << 12);
+    private final ByteBuffer back = ByteBuffer.allocateDirect(16);
+    private final ByteBuffer[] parts = new ByteBuffer[3];
 
     /** Starts from {@code initial}, its chunks included. */
     ManifestWriter(Manifest initial) {
@@ -77,10 +81,12 @@ final class ManifestWriter {
     }
 
     /**
-     * The manifest's JSON text as UTF-8 in a reused buffer (position 0, limit the size), valid
-     * until the next call.
+     * The manifest's JSON text as UTF-8, in three reused direct buffers to be written in this order
+     * with one gathering write (each positioned at its start, limited at its end), valid until the
+     * next call: everything before the chunk entries, the entries (kept since they were added, not
+     * copied again) and the closing brackets.
      */
-    ByteBuffer render() {
+    ByteBuffer[] render() {
         if (head == null) {
             String json = new Manifest(base.schemaVersion(), base.envId(), complete, base.spec(), base.seeds(),
                     base.attributes(), fields, List.of()).toJson();
@@ -89,22 +95,27 @@ final class ManifestWriter {
             }
             head = json.substring(0, json.length() - EMPTY_TAIL.length()).getBytes(StandardCharsets.UTF_8);
         }
-        int size = head.length + VERSIONS_KEY.length + versionsJson.length + CHUNKS_KEY.length
-                + (chunks.isEmpty() ? EMPTY_ARRAY.length : chunksLength + 6) + END.length;
-        if (rendered.capacity() < size) {
-            rendered = ByteBuffer.allocate(Math.max(size, 2 * rendered.capacity()));
+        int size = head.length + VERSIONS_KEY.length + versionsJson.length + CHUNKS_KEY.length + 2;
+        if (front.capacity() < size) {
+            front = ByteBuffer.allocateDirect(Math.max(size, 2 * front.capacity()));
         }
-        rendered.clear();
-        rendered.put(head).put(VERSIONS_KEY).put(versionsJson).put(CHUNKS_KEY);
+        front.clear();
+        front.put(head).put(VERSIONS_KEY).put(versionsJson).put(CHUNKS_KEY);
+        back.clear();
         if (chunks.isEmpty()) {
-            rendered.put(EMPTY_ARRAY);
+            front.put(EMPTY_ARRAY);
         } else {
-            rendered.put((byte) '[').put((byte) '\n').put(chunksJson, 0, chunksLength)
-                    .put((byte) '\n').put((byte) ' ').put((byte) ' ').put((byte) ']');
+            front.put((byte) '[').put((byte) '\n');
+            back.put(CLOSE_CHUNKS);
         }
-        rendered.put(END);
-        rendered.flip();
-        return rendered;
+        back.put(END);
+        front.flip();
+        back.flip();
+        entries.limit(entriesLength).position(0);
+        parts[0] = front;
+        parts[1] = entries;
+        parts[2] = back;
+        return parts;
     }
 
     private void addChunk(ChunkInfo c) {
@@ -134,16 +145,24 @@ final class ManifestWriter {
         member("env_offset", c.envOffset()).append(",\n");
         member("episodes", c.episodes()).append("\n    }");
         int n = text.length();
-        if (chunksLength + n > chunksJson.length) {
-            chunksJson = Arrays.copyOf(chunksJson, Math.max(chunksLength + n, 2 * chunksJson.length));
+        if (entriesLength + n > entries.capacity()) {
+            ByteBuffer grown = ByteBuffer.allocateDirect(Math.max(entriesLength + n, 2 * entries.capacity()));
+            entries.limit(entriesLength).position(0);
+            grown.put(entries);
+            entries = grown;
         }
+        entries.limit(entries.capacity()).position(entriesLength);
         for (int i = 0; i < n; i++) {
-            chunksJson[chunksLength + i] = (byte) text.charAt(i);
+            entries.put((byte) text.charAt(i));
         }
-        chunksLength += n;
+        entriesLength += n;
     }
 
-    private StringBuilder member(String name, Object value) {
+    private StringBuilder member(String name, String value) {
+        return text.append("      \"").append(name).append("\": ").append(value);
+    }
+
+    private StringBuilder member(String name, long value) {
         return text.append("      \"").append(name).append("\": ").append(value);
     }
 

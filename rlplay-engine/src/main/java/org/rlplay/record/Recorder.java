@@ -5,6 +5,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.ArrayBlockingQueue;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.locks.LockSupport;
 import org.rlplay.fragment.Fragment;
 import org.rlplay.fragment.FragmentSpec;
 import org.rlplay.rollout.Rollout;
@@ -22,13 +23,16 @@ import org.rlplay.rollout.Rollout;
  * costs fewer syncs per chunk the further it falls behind.
  * With {@code queueCapacity = 0} chunks are written inline on the caller's thread.
  *
- * <p>Threading: {@link #write} and {@link #close} are called from one thread, the training loop's.
+ * {@link #flush} waits until everything written so far is on disk and listed.
+ *
+ * <p>Threading: {@link #write}, {@link #flush} and {@link #close} are called from one thread, the training loop's.
  * A failure of the writer thread (I/O error, full disk) is rethrown, with its cause, by the next
  * {@code write} or by {@code close}. {@code close} is idempotent: it writes what is queued, marks
  * the manifest complete, stops and joins the writer and releases the slots.
  */
 public final class Recorder implements AutoCloseable {
     private static final long POLL_MILLIS = 20;
+    private static final long FLUSH_PARK_NANOS = 20_000;
 
     private final Path dir;
     private final FragmentSpec spec;
@@ -161,6 +165,37 @@ public final class Recorder implements AutoCloseable {
             Thread.currentThread().interrupt();
             throw new DatasetException(dir, "interrupted while waiting for the writer", e);
         }
+    }
+
+    /**
+     * Blocks until every fragment passed to {@link #write} so far is written and listed in the
+     * manifest (at once in inline mode).
+     *
+     * @throws IllegalStateException if the recorder is closed
+     * @throws DatasetException      if writing failed, or the writer did not catch up within the timeout
+     */
+    public void flush() {
+        if (closed) {
+            throw new IllegalStateException("the recorder of " + dir + " is closed");
+        }
+        rethrowFailure();
+        if (writer == null) {
+            return;
+        }
+        long deadline = System.nanoTime() + options.timeout().toNanos();
+        while (free.size() < slots.size()) {
+            rethrowFailure();
+            if (System.nanoTime() - deadline > 0) {
+                throw new DatasetException(dir, "the writer did not catch up within " + options.timeout()
+                        + " (" + written + " chunks written)");
+            }
+            if (Thread.interrupted()) {
+                Thread.currentThread().interrupt();
+                throw new DatasetException(dir, "interrupted while waiting for the writer");
+            }
+            LockSupport.parkNanos(FLUSH_PARK_NANOS);
+        }
+        rethrowFailure();
     }
 
     private void writeLoop() {

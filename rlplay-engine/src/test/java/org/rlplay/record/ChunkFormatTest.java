@@ -120,7 +120,22 @@ class ChunkFormatTest {
         return out;
     }
 
-    private static String text(ByteBuffer b) {
-        return new String(bytes(b), StandardCharsets.UTF_8);
+    /** The rendered parts concatenated, as the gathering write writes them. */
+    private static String text(ByteBuffer[] parts) {
+        StringBuilder s = new StringBuilder();
+        for (ByteBuffer b : parts) {
+            s.append(new String(bytes(b), StandardCharsets.UTF_8));
+        }
+        return s.toString();
+    }
+
+    @Test
+    void chunkNamesAndChecksumsAreFormattedAsBefore() {
+        for (int i : new int[] {0, 7, 123456, 999999, 1000000, 12345678}) {
+            assertEquals(String.format("chunk-%06d.npz", i), ChunkStore.chunkName(i));
+        }
+        for (long v : new long[] {0, 0xa, 0x9a0b1c2dL, 0xffffffffL, 0x10L}) {
+            assertEquals(String.format("%08x", v), ChunkStore.hex8(v));
+        }
     }
 }

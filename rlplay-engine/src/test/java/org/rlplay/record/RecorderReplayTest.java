@@ -174,4 +174,25 @@ class RecorderReplayTest {
             assertTrue(e.getMessage().startsWith("fragment: layout"), e.getMessage());
         }
     }
+
+    @ParameterizedTest(name = "queueCapacity={0}")
+    @ValueSource(ints = {0, 2, 8})
+    void flushWaitsUntilEveryWrittenFragmentIsListed(int queueCapacity) {
+        Path dir = tmp.resolve("flushed");
+        try (Rollout rollout = Fixtures.scriptedRollout(false);
+             Recorder recorder = Recorder.create(dir, rollout.spec(), Fixtures.info(),
+                     RecorderOptions.defaults().withQueueCapacity(queueCapacity))) {
+            for (int k = 1; k <= 5; k++) {
+                recorder.write(rollout.next());
+                recorder.flush();
+                assertEquals(k, recorder.chunksWritten());
+                Manifest m = Dataset.open(dir).manifest();
+                assertEquals(k, m.chunks().size(), "the manifest on disk lists every flushed chunk");
+                assertFalse(m.complete());
+            }
+            recorder.close();
+            assertThrows(IllegalStateException.class, recorder::flush);
+        }
+        assertTrue(Dataset.open(dir).manifest().complete());
+    }
 }
