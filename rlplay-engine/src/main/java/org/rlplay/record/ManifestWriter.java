@@ -11,8 +11,8 @@ import java.util.TreeSet;
  * every update: the part before {@code actor_versions} is rendered by {@link Manifest#toJson} once
  * (and again only when the fields are first set or the dataset completes), each chunk's JSON is
  * rendered once when it is added and kept as bytes, and {@link #render} hands out the pieces for
- * one gathering write. The
- * text is exactly what {@link Manifest#toJson} gives for the same manifest.
+ * one gathering write. The text is exactly what {@link Manifest#toJson} gives for the same
+ * manifest.
  *
  * <p>Owned and used by one thread at a time: the {@link ChunkStore}'s user.
  */
