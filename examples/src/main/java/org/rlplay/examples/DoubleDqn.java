@@ -17,7 +17,6 @@ import org.rlplay.algos.loss.Regression;
 import org.rlplay.algos.loss.TargetNetworks;
 import org.rlplay.algos.policy.EpsilonGreedyActor;
 import org.rlplay.algos.policy.Mlp;
-import org.rlplay.algos.replay.ReplayBatch;
 import org.rlplay.algos.replay.ReplayBuffer;
 import org.rlplay.env.space.Space;
 import org.rlplay.examples.train.GradientStep;
@@ -25,6 +24,7 @@ import org.rlplay.examples.train.Layers;
 import org.rlplay.examples.train.Networks;
 import org.rlplay.examples.train.Run;
 import org.rlplay.fragment.Fragment;
+import org.rlplay.fragment.TransitionBatch;
 import org.rlplay.rollout.Rollout;
 
 /**
@@ -110,7 +110,7 @@ public final class DoubleDqn implements Algorithm<DoubleDqn.Hyperparameters> {
         ParameterStore parameters = new ParameterStore(run.networks().manager(), false);
         GradientStep adam = run.adam(h.lr(), 1e-8f, h.maxGradNorm());
         ReplayBuffer replay = new ReplayBuffer(run.observationSpace(), run.actionSpace(), h.bufferSize());
-        ReplayBatch batch = replay.newBatch(h.batchSize());
+        TransitionBatch batch = replay.newBatch(h.batchSize());
         SplittableRandom sampler = new SplittableRandom(run.seed());
         long startSteps = run.envSteps();
         long lastTargetUpdate = startSteps;

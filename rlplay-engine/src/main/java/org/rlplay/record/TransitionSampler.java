@@ -1,11 +1,13 @@
 package org.rlplay.record;
 
 import java.nio.file.Path;
+import java.util.Arrays;
 import java.util.random.RandomGenerator;
 import org.rlplay.env.space.Space;
-import org.rlplay.fragment.Episodes;
 import org.rlplay.fragment.Fragment;
 import org.rlplay.fragment.FragmentSpec;
+import org.rlplay.fragment.TransitionBatch;
+import org.rlplay.fragment.Transitions;
 
 /**
  * The transition view of a dataset for value-based offline learning: every real transition of
@@ -24,7 +26,8 @@ import org.rlplay.fragment.FragmentSpec;
  * adds no duplicate. Sticky repeats, which no env step stands behind, are left out: transition t
  * of env j is kept iff {@code !fin[t+1, j]} or the chunk's episode list has an episode of env j
  * ending at record t+1. A truncated transition needs {@code final_obs}; a terminated one without it
- * gets a zero {@code s'} (masked by {@code done}).
+ * gets a zero {@code s'} (masked by {@code done}). The storage and the extraction are the engine's
+ * {@link Transitions}, shared with the replay buffers.
  *
  * <p>Transitions are stored in chunk order, then record-major (t, then j); index k of
  * {@link TransitionBatch#indices()} refers to that order. Loading reads the dataset with all its
@@ -32,33 +35,11 @@ import org.rlplay.fragment.FragmentSpec;
  * threads, each with its own batch and generator.
  */
 public final class TransitionSampler {
-    private final Space observationSpace;
-    private final Space actionSpace;
-    private final int obsSize;
-    private final int actSize;
-    private final boolean discrete;
+    private final Transitions store;
     private int size;
-    private final float[] obs;
-    private final float[] nextObs;
-    private final int[] actInts;
-    private final float[] actFloats;
-    private final float[] rew;
-    private final boolean[] done;
-    private final boolean[] truncated;
 
     private TransitionSampler(FragmentSpec spec, int capacity) {
-        this.observationSpace = spec.observationSpace();
-        this.actionSpace = spec.actionSpace();
-        this.obsSize = observationSpace.size();
-        this.actSize = actionSpace.size();
-        this.discrete = actionSpace.isDiscrete();
-        this.obs = new float[Math.multiplyExact(capacity, obsSize)];
-        this.nextObs = new float[Math.multiplyExact(capacity, obsSize)];
-        this.actInts = discrete ? new int[Math.multiplyExact(capacity, actSize)] : null;
-        this.actFloats = discrete ? null : new float[Math.multiplyExact(capacity, actSize)];
-        this.rew = new float[capacity];
-        this.done = new boolean[capacity];
-        this.truncated = new boolean[capacity];
+        this.store = new Transitions(spec.observationSpace(), spec.actionSpace(), capacity);
     }
 
     /**
@@ -87,42 +68,23 @@ public final class TransitionSampler {
     /** Appends the real transitions of {@code f} (read from {@code file}), using {@code real} as scratch. */
     private void add(Fragment f, boolean[] real, Path file) {
         int n = f.numEnvs();
-        boolean[] fin = f.fin();
-        boolean[] trunc = f.trunc();
-        float[] fObs = f.obs();
-        float[] fFinal = f.finalObs();
-        for (int i = 0; i < real.length; i++) {
-            real[i] = !fin[i + n];
+        Transitions.real(f, real);
+        int bad = Transitions.unbootstrappable(f, real);
+        if (bad >= 0) {
+            throw new DatasetException(file, "env " + bad % n + " was truncated at record " + (bad / n + 1)
+                    + " but the dataset keeps no final_obs to bootstrap from");
         }
-        Episodes episodes = f.episodes();
-        for (int e = 0; e < episodes.count(); e++) {
-            real[(episodes.record(e) - 1) * n + episodes.env(e)] = true;
+        int count = 0;
+        for (boolean r : real) {
+            if (r) {
+                count++;
+            }
         }
-        for (int i = 0; i < real.length; i++) {
-            if (!real[i]) {
-                continue;
-            }
-            int next = i + n;
-            if (fin[next] && trunc[next] && fFinal == null) {
-                throw new DatasetException(file, "env " + i % n + " was truncated at record " + next / n
-                        + " but the dataset keeps no final_obs to bootstrap from");
-            }
-            int k = size++;
-            System.arraycopy(fObs, i * obsSize, obs, k * obsSize, obsSize);
-            if (!fin[next]) {
-                System.arraycopy(fObs, next * obsSize, nextObs, k * obsSize, obsSize);
-            } else if (fFinal != null) {
-                System.arraycopy(fFinal, next * obsSize, nextObs, k * obsSize, obsSize);
-            }
-            if (discrete) {
-                System.arraycopy(f.actInts(), next * actSize, actInts, k * actSize, actSize);
-            } else {
-                System.arraycopy(f.actFloats(), next * actSize, actFloats, k * actSize, actSize);
-            }
-            rew[k] = f.rew()[next];
-            done[k] = fin[next] && !trunc[next];
-            truncated[k] = trunc[next];
+        if (count > store.capacity() - size) {
+            throw new DatasetException(file, "holds more real transitions than the manifest's "
+                    + store.capacity());
         }
+        size += store.put(f, real, size);
     }
 
     /** The number of transitions. */
@@ -131,21 +93,21 @@ public final class TransitionSampler {
     }
 
     public Space observationSpace() {
-        return observationSpace;
+        return store.observationSpace();
     }
 
     public Space actionSpace() {
-        return actionSpace;
+        return store.actionSpace();
     }
 
     /** A batch of {@code batchSize} rows shaped for this sampler, to reuse across {@link #sample} calls. */
     public TransitionBatch newBatch(int batchSize) {
-        return new TransitionBatch(batchSize, observationSpace, actionSpace);
+        return store.newBatch(batchSize);
     }
 
     /**
      * Draws {@code batch.size()} transitions uniformly with replacement, with {@code rng}, into
-     * {@code batch}. Allocates nothing.
+     * {@code batch} (importance weights all 1). Allocates nothing.
      *
      * @throws IllegalStateException if the dataset has no transitions
      */
@@ -157,6 +119,7 @@ public final class TransitionSampler {
         for (int b = 0; b < indices.length; b++) {
             indices[b] = rng.nextInt(size);
         }
+        Arrays.fill(batch.weights(), 1f);
         gather(batch);
     }
 
@@ -164,28 +127,10 @@ public final class TransitionSampler {
      * Copies the transitions {@code batch.indices()} into the batch's rows; lets a caller choose
      * them, e.g. to read the dataset in order.
      *
+     * @throws IllegalArgumentException  if the batch was shaped for other spaces
      * @throws IndexOutOfBoundsException if an index is not in 0..size()-1
      */
     public void gather(TransitionBatch batch) {
-        if (!batch.fits(obsSize, actSize, discrete)) {
-            throw new IllegalArgumentException("batch: shaped for other spaces; make it with newBatch");
-        }
-        int[] indices = batch.indices();
-        for (int b = 0; b < indices.length; b++) {
-            int k = indices[b];
-            if (k < 0 || k >= size) {
-                throw new IndexOutOfBoundsException("batch row " + b + ": transition " + k + " of " + size);
-            }
-            System.arraycopy(obs, k * obsSize, batch.obs(), b * obsSize, obsSize);
-            System.arraycopy(nextObs, k * obsSize, batch.nextObs(), b * obsSize, obsSize);
-            if (discrete) {
-                System.arraycopy(actInts, k * actSize, batch.actInts(), b * actSize, actSize);
-            } else {
-                System.arraycopy(actFloats, k * actSize, batch.actFloats(), b * actSize, actSize);
-            }
-            batch.rew()[b] = rew[k];
-            batch.done()[b] = done[k];
-            batch.truncated()[b] = truncated[k];
-        }
+        store.gather(batch, size);
     }
 }

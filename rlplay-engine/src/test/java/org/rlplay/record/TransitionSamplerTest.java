@@ -14,6 +14,7 @@ import java.util.SplittableRandom;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.rlplay.env.SerialVecEnv;
+import org.rlplay.fragment.TransitionBatch;
 import org.rlplay.rollout.Rollout;
 import org.rlplay.rollout.RolloutConfig;
 import org.rlplay.rollout.Rollouts;

@@ -15,8 +15,8 @@ import org.rlplay.algos.policy.Mlp;
 import org.rlplay.examples.train.GradientStep;
 import org.rlplay.examples.train.Layers;
 import org.rlplay.examples.train.Networks;
+import org.rlplay.fragment.TransitionBatch;
 import org.rlplay.record.Dataset;
-import org.rlplay.record.TransitionBatch;
 import org.rlplay.record.TransitionSampler;
 
 /**

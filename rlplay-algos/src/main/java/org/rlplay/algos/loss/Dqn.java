@@ -5,7 +5,7 @@ import ai.djl.ndarray.types.DataType;
 
 /**
  * Q-learning targets for DQN and double DQN over a batch of B transitions {@code (s, a, r, s', done)},
- * e.g. a {@link org.rlplay.algos.replay.ReplayBatch}.
+ * e.g. a {@link org.rlplay.fragment.TransitionBatch}.
  *
  * <p>{@code done} is true only where the episode <em>terminated</em> at {@code s'}: a transition cut
  * by a time limit has {@code done = false} and {@code s'} its true final observation (the

@@ -3,6 +3,7 @@ package org.rlplay.algos.replay;
 import java.util.random.RandomGenerator;
 import org.rlplay.env.space.Space;
 import org.rlplay.fragment.Fragment;
+import org.rlplay.fragment.TransitionBatch;
 
 /**
  * Proportional prioritized experience replay (Schaul et al. 2016) over a {@link ReplayBuffer}: the
@@ -72,7 +73,7 @@ public final class PrioritizedReplayBuffer {
     }
 
     /** A batch of {@code batchSize} rows shaped for this buffer. */
-    public ReplayBatch newBatch(int batchSize) {
+    public TransitionBatch newBatch(int batchSize) {
         return buffer.newBatch(batchSize);
     }
 
@@ -83,7 +84,7 @@ public final class PrioritizedReplayBuffer {
      * @param beta the importance-sampling exponent, in [0, 1]
      * @throws IllegalStateException if the buffer is empty
      */
-    public void sample(RandomGenerator rng, float beta, ReplayBatch batch) {
+    public void sample(RandomGenerator rng, float beta, TransitionBatch batch) {
         if (!(beta >= 0 && beta <= 1)) {
             throw new IllegalArgumentException("beta must be in [0, 1], got " + beta);
         }
@@ -108,7 +109,7 @@ public final class PrioritizedReplayBuffer {
      *
      * @throws IllegalArgumentException if {@code tdErrors} does not hold one finite value per row
      */
-    public void updatePriorities(ReplayBatch batch, float[] tdErrors) {
+    public void updatePriorities(TransitionBatch batch, float[] tdErrors) {
         int[] indices = batch.indices();
         if (tdErrors.length != indices.length) {
             throw new IllegalArgumentException("tdErrors: expected one per batch row (" + indices.length + "), got "

@@ -5,6 +5,8 @@ import java.util.random.RandomGenerator;
 import org.rlplay.algos.returns.RealTransitions;
 import org.rlplay.env.space.Space;
 import org.rlplay.fragment.Fragment;
+import org.rlplay.fragment.TransitionBatch;
+import org.rlplay.fragment.Transitions;
 
 /**
  * A uniform experience-replay buffer of fixed capacity for DQN-style learners: a ring of
@@ -22,7 +24,8 @@ import org.rlplay.fragment.Fragment;
  * Record T of one fragment is record 0 of the next, so consecutive fragments of a stream add each
  * transition exactly once. Sticky repeats (no env step behind them, see {@link RealTransitions})
  * are skipped. A terminated transition's {@code s'} is stored as zeros when the fragment keeps no
- * {@code finalObs} (it is masked by {@code done}); a truncated one needs {@code finalObs}.
+ * {@code finalObs} (it is masked by {@code done}); a truncated one needs {@code finalObs}. The
+ * storage and the extraction are the engine's {@link Transitions}, shared with the dataset sampler.
  *
  * <h2>Order</h2>
  * Transitions are added record-major (t, then j); the k-th transition ever added (from 0) lives in
@@ -32,19 +35,7 @@ import org.rlplay.fragment.Fragment;
  * {@link #sample} allocate nothing (except once, to grow a scratch mask to a larger fragment).
  */
 public final class ReplayBuffer {
-    private final int capacity;
-    private final Space observationSpace;
-    private final Space actionSpace;
-    private final int obsSize;
-    private final int actSize;
-    private final boolean discrete;
-    private final float[] obs;
-    private final float[] nextObs;
-    private final int[] actInts;
-    private final float[] actFloats;
-    private final float[] rew;
-    private final boolean[] done;
-    private final boolean[] truncated;
+    private final Transitions store;
     private boolean[] real = new boolean[0];
     private long added;
 
@@ -57,29 +48,17 @@ public final class ReplayBuffer {
         if (capacity < 1) {
             throw new IllegalArgumentException("capacity must be >= 1, got " + capacity);
         }
-        this.capacity = capacity;
-        this.observationSpace = observationSpace;
-        this.actionSpace = actionSpace;
-        this.obsSize = observationSpace.size();
-        this.actSize = actionSpace.size();
-        this.discrete = actionSpace.isDiscrete();
-        this.obs = new float[Math.multiplyExact(capacity, obsSize)];
-        this.nextObs = new float[Math.multiplyExact(capacity, obsSize)];
-        this.actInts = discrete ? new int[Math.multiplyExact(capacity, actSize)] : null;
-        this.actFloats = discrete ? null : new float[Math.multiplyExact(capacity, actSize)];
-        this.rew = new float[capacity];
-        this.done = new boolean[capacity];
-        this.truncated = new boolean[capacity];
+        this.store = new Transitions(observationSpace, actionSpace, capacity);
     }
 
     /** The maximum number of transitions kept. */
     public int capacity() {
-        return capacity;
+        return store.capacity();
     }
 
     /** The number of transitions currently stored: {@code min(added(), capacity())}. */
     public int size() {
-        return (int) Math.min(added, capacity);
+        return (int) Math.min(added, store.capacity());
     }
 
     /** The number of transitions added since construction, including overwritten ones. */
@@ -88,11 +67,11 @@ public final class ReplayBuffer {
     }
 
     public Space observationSpace() {
-        return observationSpace;
+        return store.observationSpace();
     }
 
     public Space actionSpace() {
-        return actionSpace;
+        return store.actionSpace();
     }
 
     /**
@@ -102,10 +81,10 @@ public final class ReplayBuffer {
      *     episode was truncated and the fragment keeps no {@code finalObs} (nothing is stored then)
      */
     public int add(Fragment f) {
-        if (f.spec().observationSpace().size() != obsSize || f.spec().actionSpace().size() != actSize
-                || f.spec().actionSpace().isDiscrete() != discrete) {
+        if (!store.fits(f.spec())) {
             throw new IllegalArgumentException("fragment: spaces " + f.spec().observationSpace() + " -> "
-                    + f.spec().actionSpace() + " do not match the buffer's " + observationSpace + " -> " + actionSpace);
+                    + f.spec().actionSpace() + " do not match the buffer's " + store.observationSpace() + " -> "
+                    + store.actionSpace());
         }
         int n = f.numEnvs();
         int cells = f.length() * n;
@@ -113,50 +92,19 @@ public final class ReplayBuffer {
             real = new boolean[cells];
         }
         RealTransitions.of(f, real);
-        float[] fObs = f.obs();
-        float[] fFinal = f.finalObs();
-        boolean[] fin = f.fin();
-        boolean[] trunc = f.trunc();
-        if (fFinal == null) {
-            for (int i = n; i < fin.length; i++) {
-                if (trunc[i] && real[i - n]) {
-                    throw new IllegalArgumentException("fragment: env " + i % n + " was truncated at record " + i / n
-                            + " but the fragment keeps no finalObs to bootstrap from (enable keepFinalObs)");
-                }
-            }
+        int bad = Transitions.unbootstrappable(f, real);
+        if (bad >= 0) {
+            throw new IllegalArgumentException("fragment: env " + bad % n + " was truncated at record " + (bad / n + 1)
+                    + " but the fragment keeps no finalObs to bootstrap from (enable keepFinalObs)");
         }
-        int count = 0;
-        for (int i = 0; i < cells; i++) {
-            if (!real[i]) {
-                continue;
-            }
-            int next = i + n;
-            int slot = (int) (added % capacity);
-            System.arraycopy(fObs, i * obsSize, obs, slot * obsSize, obsSize);
-            if (!fin[next]) {
-                System.arraycopy(fObs, next * obsSize, nextObs, slot * obsSize, obsSize);
-            } else if (fFinal != null) {
-                System.arraycopy(fFinal, next * obsSize, nextObs, slot * obsSize, obsSize);
-            } else {
-                Arrays.fill(nextObs, slot * obsSize, (slot + 1) * obsSize, 0f);
-            }
-            if (discrete) {
-                System.arraycopy(f.actInts(), next * actSize, actInts, slot * actSize, actSize);
-            } else {
-                System.arraycopy(f.actFloats(), next * actSize, actFloats, slot * actSize, actSize);
-            }
-            rew[slot] = f.rew()[next];
-            done[slot] = fin[next] && !trunc[next];
-            truncated[slot] = trunc[next];
-            added++;
-            count++;
-        }
+        int count = store.put(f, real, added);
+        added += count;
         return count;
     }
 
     /** A batch of {@code batchSize} rows shaped for this buffer, to reuse across {@link #sample} calls. */
-    public ReplayBatch newBatch(int batchSize) {
-        return new ReplayBatch(batchSize, observationSpace, actionSpace);
+    public TransitionBatch newBatch(int batchSize) {
+        return store.newBatch(batchSize);
     }
 
     /**
@@ -165,7 +113,7 @@ public final class ReplayBuffer {
      *
      * @throws IllegalStateException if the buffer is empty
      */
-    public void sample(RandomGenerator rng, ReplayBatch batch) {
+    public void sample(RandomGenerator rng, TransitionBatch batch) {
         int size = size();
         if (size == 0) {
             throw new IllegalStateException("cannot sample from an empty replay buffer");
@@ -183,29 +131,10 @@ public final class ReplayBuffer {
      * weights are left as they are). Lets a caller choose slots itself, e.g. to read the buffer in
      * order.
      *
+     * @throws IllegalArgumentException  if the batch was shaped for other spaces
      * @throws IndexOutOfBoundsException if a slot is not in 0..size()-1
      */
-    public void gather(ReplayBatch batch) {
-        if (batch.observationSize() != obsSize || batch.actionSize() != actSize || batch.isDiscrete() != discrete) {
-            throw new IllegalArgumentException("batch: shaped for other spaces; make it with newBatch");
-        }
-        int[] indices = batch.indices();
-        int size = size();
-        for (int b = 0; b < indices.length; b++) {
-            int slot = indices[b];
-            if (slot < 0 || slot >= size) {
-                throw new IndexOutOfBoundsException("batch index " + b + ": slot " + slot + " of " + size + " stored");
-            }
-            System.arraycopy(obs, slot * obsSize, batch.obs(), b * obsSize, obsSize);
-            System.arraycopy(nextObs, slot * obsSize, batch.nextObs(), b * obsSize, obsSize);
-            if (discrete) {
-                System.arraycopy(actInts, slot * actSize, batch.actInts(), b * actSize, actSize);
-            } else {
-                System.arraycopy(actFloats, slot * actSize, batch.actFloats(), b * actSize, actSize);
-            }
-            batch.rew()[b] = rew[slot];
-            batch.done()[b] = done[slot];
-            batch.truncated()[b] = truncated[slot];
-        }
+    public void gather(TransitionBatch batch) {
+        store.gather(batch, size());
     }
 }

@@ -2,6 +2,7 @@ package org.rlplay.algos.returns;
 
 import org.rlplay.fragment.Episodes;
 import org.rlplay.fragment.Fragment;
+import org.rlplay.fragment.Transitions;
 
 /**
  * Which transitions {@code t -> t+1} of a fragment really happened in an env, as opposed to the
@@ -11,7 +12,8 @@ import org.rlplay.fragment.Fragment;
  *
  * <p>The flags alone cannot tell such a repeat from a real one-step episode that ended with reward
  * 0, so the rule reads the fragment's {@link Episodes}, which list exactly the real episode ends:
- * transition t of env j is real iff {@code !fin[t+1, j]} or an episode of env j ends at record t+1.
+ * transition t of env j is real iff {@code !fin[t+1, j]} or an episode of env j ends at record t+1
+ * (the rule of {@link Transitions#real}, which the replay buffers and the dataset sampler also use).
  * Outside sticky mode every transition is real. Stateless and thread-safe; writes only {@code out}.
  */
 public final class RealTransitions {
@@ -23,24 +25,7 @@ public final class RealTransitions {
      * {@code out[t * N + j]} for the transition t -&gt; t+1 of env j) and returns it. Allocates nothing.
      */
     public static boolean[] of(Fragment f, boolean[] out) {
-        int n = f.numEnvs();
-        int cells = f.length() * n;
-        if (out == null || out.length != cells) {
-            throw new IllegalArgumentException("out: expected T*N = " + cells + " elements, got "
-                    + (out == null ? "null" : out.length));
-        }
-        boolean[] fin = f.fin();
-        for (int i = 0; i < cells; i++) {
-            out[i] = !fin[i + n];
-        }
-        Episodes episodes = f.episodes();
-        for (int e = 0; e < episodes.count(); e++) {
-            int record = episodes.record(e);
-            if (record >= 1) {
-                out[(record - 1) * n + episodes.env(e)] = true;
-            }
-        }
-        return out;
+        return Transitions.real(f, out);
     }
 
     /**

@@ -8,6 +8,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import java.util.Arrays;
 import java.util.SplittableRandom;
 import org.junit.jupiter.api.Test;
+import org.rlplay.fragment.TransitionBatch;
 import org.rlplay.rollout.Rollout;
 import org.rlplay.testing.ScriptedEnv;
 
@@ -24,7 +25,7 @@ class PrioritizedReplayBufferTest {
 
     /** Sets the priorities of slots 0..k-1 from the given TD errors through the public API. */
     static void prioritise(PrioritizedReplayBuffer buffer, float[] tdErrors) {
-        ReplayBatch batch = buffer.newBatch(tdErrors.length);
+        TransitionBatch batch = buffer.newBatch(tdErrors.length);
         for (int b = 0; b < tdErrors.length; b++) {
             batch.indices()[b] = b;
         }
@@ -39,7 +40,7 @@ class PrioritizedReplayBufferTest {
             uniform.add(rollout.next());
         }
         assertEquals(uniform.size(), per.size());
-        ReplayBatch batch = per.newBatch(8);
+        TransitionBatch batch = per.newBatch(8);
         per.sample(new SplittableRandom(4), 0.4f, batch);
         for (int b = 0; b < batch.size(); b++) {
             ReplayBufferTest.assertStep(ReplayBufferTest.read(uniform, batch.indices()[b]),
@@ -72,7 +73,7 @@ class PrioritizedReplayBufferTest {
         // alpha .5, epsilon tiny: priorities 1, 2, 4 on slots 0..2, the rest at 1 (new)
         PrioritizedReplayBuffer buffer = filled(100, 0.5f, 1e-12f);
         prioritise(buffer, new float[] {1f, 4f, 16f});
-        ReplayBatch batch = buffer.newBatch(256);
+        TransitionBatch batch = buffer.newBatch(256);
         buffer.sample(new SplittableRandom(5), 1f, batch);
         // w = (N P(i))^-1 / max_k (N P(k))^-1 = p_min / p_i: 1, .5, .25 for priorities 1, 2, 4
         int[] seen = new int[3];
@@ -110,7 +111,7 @@ class PrioritizedReplayBufferTest {
         for (int i = 0; i < k; i++) {
             p[i] = td[i] / total;
         }
-        ReplayBatch batch = buffer.newBatch(100);
+        TransitionBatch batch = buffer.newBatch(100);
         SplittableRandom rng = new SplittableRandom(77);
         int[] counts = new int[k];
         int n = 0;
@@ -128,8 +129,8 @@ class PrioritizedReplayBufferTest {
     @Test
     void sampleSameSeedSameIndices() {
         PrioritizedReplayBuffer buffer = filled(100, 0.6f, 0.01f);
-        ReplayBatch a = buffer.newBatch(32);
-        ReplayBatch b = buffer.newBatch(32);
+        TransitionBatch a = buffer.newBatch(32);
+        TransitionBatch b = buffer.newBatch(32);
         buffer.sample(new SplittableRandom(3), 0.4f, a);
         buffer.sample(new SplittableRandom(3), 0.4f, b);
         assertArrayEquals(a.indices(), b.indices());
@@ -144,7 +145,7 @@ class PrioritizedReplayBufferTest {
         PrioritizedReplayBuffer empty = new PrioritizedReplayBuffer(ScriptedEnv.OBS, ScriptedEnv.ACT, 10, 0.5f, 0.01f);
         assertThrows(IllegalStateException.class, () -> empty.sample(new SplittableRandom(1), 0.4f, empty.newBatch(2)));
         PrioritizedReplayBuffer buffer = filled(100, 0.5f, 0.01f);
-        ReplayBatch batch = buffer.newBatch(2);
+        TransitionBatch batch = buffer.newBatch(2);
         assertThrows(IllegalArgumentException.class, () -> buffer.updatePriorities(batch, new float[3]));
         assertThrows(IllegalArgumentException.class, () -> buffer.updatePriorities(batch, new float[] {1f, Float.NaN}));
         assertThrows(IllegalArgumentException.class, () -> buffer.sample(new SplittableRandom(1), 1.5f, batch));

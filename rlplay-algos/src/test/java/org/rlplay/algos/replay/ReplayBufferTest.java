@@ -16,6 +16,7 @@ import org.junit.jupiter.api.Test;
 import org.rlplay.env.SerialVecEnv;
 import org.rlplay.env.space.Box;
 import org.rlplay.fragment.Fragment;
+import org.rlplay.fragment.TransitionBatch;
 import org.rlplay.rollout.Rollout;
 import org.rlplay.rollout.RolloutConfig;
 import org.rlplay.rollout.Rollouts;
@@ -45,7 +46,7 @@ class ReplayBufferTest {
 
     /** Reads slot {@code slot} through the public gather path. */
     static ScriptedTransitions.Step read(ReplayBuffer buffer, int slot) {
-        ReplayBatch b = buffer.newBatch(1);
+        TransitionBatch b = buffer.newBatch(1);
         b.indices()[0] = slot;
         buffer.gather(b);
         return new ScriptedTransitions.Step(b.obs().clone(), b.actInts()[0], b.rew()[0], b.nextObs().clone(),
@@ -156,7 +157,7 @@ class ReplayBufferTest {
             buffer.add(rollout.next());
         }
         int size = buffer.size();
-        ReplayBatch batch = buffer.newBatch(64);
+        TransitionBatch batch = buffer.newBatch(64);
         int[] counts = new int[size];
         SplittableRandom rng = new SplittableRandom(1);
         int draws = 0;
@@ -170,7 +171,7 @@ class ReplayBufferTest {
             }
         }
         assertTrue(Stats.chiSquare(counts, Stats.uniform(size), draws) < Stats.chiSquareCritical999(size - 1));
-        ReplayBatch again = buffer.newBatch(64);
+        TransitionBatch again = buffer.newBatch(64);
         SplittableRandom r1 = new SplittableRandom(9);
         SplittableRandom r2 = new SplittableRandom(9);
         buffer.sample(r1, batch);
@@ -183,7 +184,7 @@ class ReplayBufferTest {
         ReplayBuffer buffer = buffer(100);
         try (Rollout rollout = rollout(false, true); NDManager m = NDManager.newBaseManager()) {
             buffer.add(rollout.next());
-            ReplayBatch batch = buffer.newBatch(4);
+            TransitionBatch batch = buffer.newBatch(4);
             for (int b = 0; b < 4; b++) {
                 batch.indices()[b] = b + 2;
             }
@@ -219,7 +220,7 @@ class ReplayBufferTest {
             assertTrue(e.getMessage().startsWith("fragment"), e.getMessage());
             buffer.add(f);
         }
-        ReplayBatch batch = buffer.newBatch(1);
+        TransitionBatch batch = buffer.newBatch(1);
         batch.indices()[0] = 10;
         assertThrows(IndexOutOfBoundsException.class, () -> buffer.gather(batch));
     }

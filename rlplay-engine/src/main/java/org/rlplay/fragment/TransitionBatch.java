@@ -1,4 +1,4 @@
-package org.rlplay.algos.replay;
+package org.rlplay.fragment;
 
 import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDManager;
@@ -6,38 +6,44 @@ import ai.djl.ndarray.types.Shape;
 import org.rlplay.env.space.Space;
 
 /**
- * B transitions {@code (s, a, r, s', done, truncated)} drawn from a replay buffer, with the slots
- * they came from and their importance weights, in preallocated primitive arrays (row b of each
- * array belongs to transition b). Made by {@link ReplayBuffer#newBatch} or
- * {@link PrioritizedReplayBuffer#newBatch} and refilled by each {@code sample}.
+ * B transitions {@code (s, a, r, s', done, truncated)} with the indices they were drawn from and
+ * their importance weights, in preallocated primitive arrays (row b of each array belongs to
+ * transition b). Made by the {@code newBatch} of a transition source ({@link Transitions}, the
+ * replay buffers, the dataset sampler) and refilled by each of its {@code sample} or
+ * {@code gather} calls.
  *
- * <p>{@code done} is true only for terminated transitions; a truncated one has {@code done = false},
- * {@code truncated = true} and its true final observation as {@code s'}, so a target
- * {@code r + gamma * (1 - done) * max Q(s', .)} bootstraps it correctly.
+ * <p>{@code done} is true only for terminated transitions (no bootstrap); a truncated one has
+ * {@code done = false}, {@code truncated = true} and the true final observation as {@code s'}, so
+ * {@code r + gamma * (1 - done) * V(s')} is the right target for both.
  *
  * <p>The NDArray accessors copy into the caller's manager (the caller closes them). Owned by the
  * training loop's thread; not thread-safe.
  */
-public final class ReplayBatch {
+public final class TransitionBatch {
     private final int size;
     private final int obsSize;
     private final int actSize;
     private final boolean discrete;
-    private final long[] obsShape;
-    private final long[] actShape;
+    private final Shape obsShape;
+    private final Shape actShape;
     private final int[] indices;
     private final float[] obs;
     private final float[] nextObs;
     private final int[] actInts;
-    private final float[] actFloats;
     private final long[] actLongs;
+    private final float[] actFloats;
     private final float[] rew;
     private final boolean[] done;
     private final boolean[] truncated;
     private final float[] doneFloats;
     private final float[] weights;
 
-    ReplayBatch(int size, Space observationSpace, Space actionSpace) {
+    /**
+     * @param size             B, at least 1
+     * @param observationSpace the transitions' observation space (float-stored)
+     * @param actionSpace      the transitions' action space
+     */
+    public TransitionBatch(int size, Space observationSpace, Space actionSpace) {
         if (size < 1) {
             throw new IllegalArgumentException("batch size must be >= 1, got " + size);
         }
@@ -45,8 +51,8 @@ public final class ReplayBatch {
         this.obsSize = observationSpace.size();
         this.actSize = actionSpace.size();
         this.discrete = actionSpace.isDiscrete();
-        this.obsShape = batchShape(size, observationSpace.shape());
-        this.actShape = batchShape(size, actionSpace.shape());
+        this.obsShape = new Shape(batchShape(size, observationSpace.shape()));
+        this.actShape = new Shape(batchShape(size, actionSpace.shape()));
         this.indices = new int[size];
         this.obs = new float[Math.multiplyExact(size, obsSize)];
         this.nextObs = new float[Math.multiplyExact(size, obsSize)];
@@ -74,19 +80,12 @@ public final class ReplayBatch {
         return size;
     }
 
-    int observationSize() {
-        return obsSize;
+    /** Whether this batch's rows have the given per-transition sizes (what a source checks before filling it). */
+    public boolean fits(int observationSize, int actionSize, boolean discreteActions) {
+        return obsSize == observationSize && actSize == actionSize && discrete == discreteActions;
     }
 
-    int actionSize() {
-        return actSize;
-    }
-
-    boolean isDiscrete() {
-        return discrete;
-    }
-
-    /** (B) the buffer slots the rows came from (what priority updates refer to). */
+    /** (B) the source's index of each row (a buffer slot or a dataset transition; what priority updates refer to). */
     public int[] indices() {
         return indices;
     }
@@ -96,7 +95,7 @@ public final class ReplayBatch {
         return obs;
     }
 
-    /** (B, obsSize) next states s'. */
+    /** (B, obsSize) next states s' (the final observation where the episode ended). */
     public float[] nextObs() {
         return nextObs;
     }
@@ -133,23 +132,23 @@ public final class ReplayBatch {
 
     /** States as a (B, ...) float32 array. */
     public NDArray obs(NDManager manager) {
-        return manager.create(obs, new Shape(obsShape));
+        return manager.create(obs, obsShape);
     }
 
     /** Next states as a (B, ...) float32 array. */
     public NDArray nextObs(NDManager manager) {
-        return manager.create(nextObs, new Shape(obsShape));
+        return manager.create(nextObs, obsShape);
     }
 
     /** Actions as a (B, ...) array: int64 for discrete-stored spaces (ready for gather), else float32. */
     public NDArray act(NDManager manager) {
         if (!discrete) {
-            return manager.create(actFloats, new Shape(actShape));
+            return manager.create(actFloats, actShape);
         }
         for (int i = 0; i < actInts.length; i++) {
             actLongs[i] = actInts[i];
         }
-        return manager.create(actLongs, new Shape(actShape));
+        return manager.create(actLongs, actShape);
     }
 
     /** Rewards as a (B) float32 array. */
