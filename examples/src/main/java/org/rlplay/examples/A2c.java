@@ -1,5 +1,7 @@
 package org.rlplay.examples;
 
+import static org.rlplay.examples.train.Hyperparameters.require;
+
 import ai.djl.engine.Engine;
 import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDList;
@@ -60,13 +62,13 @@ public final class A2c implements Algorithm<A2c.Hyperparameters> {
     public record Hyperparameters(int numEnvs, int length, float lr, boolean annealLr, float gamma, float lambda,
                                   float entCoef, float vfCoef, float maxGradNorm, boolean normAdv, int[] hidden) {
         public Hyperparameters {
-            require(numEnvs >= 1, "numEnvs must be >= 1");
-            require(length >= 1, "length must be >= 1");
-            require(lr > 0, "lr must be > 0");
-            require(gamma >= 0 && gamma <= 1, "gamma must be in [0, 1]");
-            require(lambda >= 0 && lambda <= 1, "lambda must be in [0, 1]");
-            require(entCoef >= 0 && vfCoef >= 0 && maxGradNorm > 0, "entCoef, vfCoef must be >= 0, maxGradNorm > 0");
-            require(hidden.length >= 1 && java.util.Arrays.stream(hidden).allMatch(w -> w >= 1), "hidden widths must be >= 1");
+            require("a2c", numEnvs >= 1, "numEnvs must be >= 1");
+            require("a2c", length >= 1, "length must be >= 1");
+            require("a2c", lr > 0, "lr must be > 0");
+            require("a2c", gamma >= 0 && gamma <= 1, "gamma must be in [0, 1]");
+            require("a2c", lambda >= 0 && lambda <= 1, "lambda must be in [0, 1]");
+            require("a2c", entCoef >= 0 && vfCoef >= 0 && maxGradNorm > 0, "entCoef, vfCoef must be >= 0, maxGradNorm > 0");
+            require("a2c", hidden.length >= 1 && java.util.Arrays.stream(hidden).allMatch(w -> w >= 1), "hidden widths must be >= 1");
         }
     }
 
@@ -146,19 +148,9 @@ public final class A2c implements Algorithm<A2c.Hyperparameters> {
         return "CartPole-v1";
     }
 
-    @Override
-    public long defaultSteps() {
-        return 500_000;
-    }
 
     @Override
     public Class<Hyperparameters> hyperparameterType() {
         return Hyperparameters.class;
-    }
-
-    private static void require(boolean ok, String message) {
-        if (!ok) {
-            throw new IllegalArgumentException("a2c hyperparameters: " + message);
-        }
     }
 }

@@ -23,8 +23,10 @@ public interface Algorithm<H extends Record> {
     /** The env trained on when {@code --env} is not given. */
     String defaultEnv();
 
-    /** The env-step budget when {@code --steps} is not given. */
-    long defaultSteps();
+    /** The env-step budget when {@code --steps} is not given: 500,000, the budget the examples are tuned for. */
+    default long defaultSteps() {
+        return 500_000;
+    }
 
     /** The hyperparameter record type. */
     Class<H> hyperparameterType();

@@ -1,5 +1,7 @@
 package org.rlplay.examples;
 
+import static org.rlplay.examples.train.Hyperparameters.require;
+
 import ai.djl.engine.Engine;
 import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDList;
@@ -73,15 +75,15 @@ public final class DoubleDqn implements Algorithm<DoubleDqn.Hyperparameters> {
                                   int batchSize, long learningStarts, long targetUpdate, float epsStart, float epsEnd,
                                   float explorationFraction, float maxGradNorm, int[] hidden) {
         public Hyperparameters {
-            require(numEnvs >= 1 && length >= 1 && gradientSteps >= 1, "numEnvs, length, gradientSteps must be >= 1");
-            require(lr > 0, "lr must be > 0");
-            require(gamma >= 0 && gamma <= 1, "gamma must be in [0, 1]");
-            require(bufferSize >= 1 && batchSize >= 1, "bufferSize and batchSize must be >= 1");
-            require(learningStarts >= 0 && targetUpdate >= 1, "learningStarts must be >= 0, targetUpdate >= 1");
-            require(epsStart >= 0 && epsStart <= 1 && epsEnd >= 0 && epsEnd <= 1, "epsStart and epsEnd must be in [0, 1]");
-            require(explorationFraction > 0 && explorationFraction <= 1, "explorationFraction must be in (0, 1]");
-            require(maxGradNorm > 0, "maxGradNorm must be > 0");
-            require(hidden.length >= 1 && java.util.Arrays.stream(hidden).allMatch(w -> w >= 1), "hidden widths must be >= 1");
+            require("ddqn", numEnvs >= 1 && length >= 1 && gradientSteps >= 1, "numEnvs, length, gradientSteps must be >= 1");
+            require("ddqn", lr > 0, "lr must be > 0");
+            require("ddqn", gamma >= 0 && gamma <= 1, "gamma must be in [0, 1]");
+            require("ddqn", bufferSize >= 1 && batchSize >= 1, "bufferSize and batchSize must be >= 1");
+            require("ddqn", learningStarts >= 0 && targetUpdate >= 1, "learningStarts must be >= 0, targetUpdate >= 1");
+            require("ddqn", epsStart >= 0 && epsStart <= 1 && epsEnd >= 0 && epsEnd <= 1, "epsStart and epsEnd must be in [0, 1]");
+            require("ddqn", explorationFraction > 0 && explorationFraction <= 1, "explorationFraction must be in (0, 1]");
+            require("ddqn", maxGradNorm > 0, "maxGradNorm must be > 0");
+            require("ddqn", hidden.length >= 1 && java.util.Arrays.stream(hidden).allMatch(w -> w >= 1), "hidden widths must be >= 1");
         }
     }
 
@@ -183,19 +185,9 @@ public final class DoubleDqn implements Algorithm<DoubleDqn.Hyperparameters> {
         return "CartPole-v1";
     }
 
-    @Override
-    public long defaultSteps() {
-        return 500_000;
-    }
 
     @Override
     public Class<Hyperparameters> hyperparameterType() {
         return Hyperparameters.class;
-    }
-
-    private static void require(boolean ok, String message) {
-        if (!ok) {
-            throw new IllegalArgumentException("ddqn hyperparameters: " + message);
-        }
     }
 }

@@ -1,5 +1,7 @@
 package org.rlplay.examples;
 
+import static org.rlplay.examples.train.Hyperparameters.require;
+
 import ai.djl.engine.Engine;
 import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDList;
@@ -68,15 +70,15 @@ public final class Ppo implements Algorithm<Ppo.Hyperparameters> {
                                   int epochs, int minibatches, float clip, boolean clipValue, float entCoef,
                                   float vfCoef, float maxGradNorm, float targetKl, int[] hidden) {
         public Hyperparameters {
-            require(numEnvs >= 1 && length >= 1, "numEnvs and length must be >= 1");
-            require(epochs >= 1 && minibatches >= 1, "epochs and minibatches must be >= 1");
-            require((numEnvs * length) % minibatches == 0, "numEnvs * length must be divisible by minibatches");
-            require(lr > 0, "lr must be > 0");
-            require(gamma >= 0 && gamma <= 1 && lambda >= 0 && lambda <= 1, "gamma and lambda must be in [0, 1]");
-            require(clip > 0 && clip < 1, "clip must be in (0, 1)");
-            require(entCoef >= 0 && vfCoef >= 0 && maxGradNorm > 0 && targetKl >= 0,
+            require("ppo", numEnvs >= 1 && length >= 1, "numEnvs and length must be >= 1");
+            require("ppo", epochs >= 1 && minibatches >= 1, "epochs and minibatches must be >= 1");
+            require("ppo", (numEnvs * length) % minibatches == 0, "numEnvs * length must be divisible by minibatches");
+            require("ppo", lr > 0, "lr must be > 0");
+            require("ppo", gamma >= 0 && gamma <= 1 && lambda >= 0 && lambda <= 1, "gamma and lambda must be in [0, 1]");
+            require("ppo", clip > 0 && clip < 1, "clip must be in (0, 1)");
+            require("ppo", entCoef >= 0 && vfCoef >= 0 && maxGradNorm > 0 && targetKl >= 0,
                     "entCoef, vfCoef, targetKl must be >= 0, maxGradNorm > 0");
-            require(hidden.length >= 1 && java.util.Arrays.stream(hidden).allMatch(w -> w >= 1), "hidden widths must be >= 1");
+            require("ppo", hidden.length >= 1 && java.util.Arrays.stream(hidden).allMatch(w -> w >= 1), "hidden widths must be >= 1");
         }
     }
 
@@ -216,19 +218,9 @@ public final class Ppo implements Algorithm<Ppo.Hyperparameters> {
         return "CartPole-v1";
     }
 
-    @Override
-    public long defaultSteps() {
-        return 500_000;
-    }
 
     @Override
     public Class<Hyperparameters> hyperparameterType() {
         return Hyperparameters.class;
-    }
-
-    private static void require(boolean ok, String message) {
-        if (!ok) {
-            throw new IllegalArgumentException("ppo hyperparameters: " + message);
-        }
     }
 }

@@ -1,5 +1,7 @@
 package org.rlplay.examples;
 
+import static org.rlplay.examples.train.Hyperparameters.require;
+
 import ai.djl.engine.Engine;
 import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDArrays;
@@ -69,11 +71,11 @@ public final class RecurrentA2c implements Algorithm<RecurrentA2c.Hyperparameter
                                   float entCoef, float vfCoef, float maxGradNorm, boolean normAdv, boolean normObs,
                                   boolean memory, int encoder, int hidden) {
         public Hyperparameters {
-            require(numEnvs >= 1 && length >= 1, "numEnvs and length must be >= 1");
-            require(lr > 0, "lr must be > 0");
-            require(gamma >= 0 && gamma <= 1 && lambda >= 0 && lambda <= 1, "gamma and lambda must be in [0, 1]");
-            require(entCoef >= 0 && vfCoef >= 0 && maxGradNorm > 0, "entCoef, vfCoef must be >= 0, maxGradNorm > 0");
-            require(encoder >= 1 && hidden >= 1, "encoder and hidden must be >= 1");
+            require("a2c-lstm", numEnvs >= 1 && length >= 1, "numEnvs and length must be >= 1");
+            require("a2c-lstm", lr > 0, "lr must be > 0");
+            require("a2c-lstm", gamma >= 0 && gamma <= 1 && lambda >= 0 && lambda <= 1, "gamma and lambda must be in [0, 1]");
+            require("a2c-lstm", entCoef >= 0 && vfCoef >= 0 && maxGradNorm > 0, "entCoef, vfCoef must be >= 0, maxGradNorm > 0");
+            require("a2c-lstm", encoder >= 1 && hidden >= 1, "encoder and hidden must be >= 1");
         }
     }
 
@@ -216,19 +218,9 @@ public final class RecurrentA2c implements Algorithm<RecurrentA2c.Hyperparameter
         return Envs.CARTPOLE_NO_VELOCITY;
     }
 
-    @Override
-    public long defaultSteps() {
-        return 500_000;
-    }
 
     @Override
     public Class<Hyperparameters> hyperparameterType() {
         return Hyperparameters.class;
-    }
-
-    private static void require(boolean ok, String message) {
-        if (!ok) {
-            throw new IllegalArgumentException("a2c-lstm hyperparameters: " + message);
-        }
     }
 }

@@ -169,4 +169,16 @@ public final class Hyperparameters {
         }
         return b.toString();
     }
+
+    /**
+     * Checks one constraint of an algorithm's hyperparameter record (called from its compact
+     * constructor).
+     *
+     * @throws IllegalArgumentException {@code "<algo> hyperparameters: <message>"} when {@code ok} is false
+     */
+    public static void require(String algo, boolean ok, String message) {
+        if (!ok) {
+            throw new IllegalArgumentException(algo + " hyperparameters: " + message);
+        }
+    }
 }
