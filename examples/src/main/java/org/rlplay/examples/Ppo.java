@@ -15,6 +15,7 @@ import java.util.SplittableRandom;
 import org.rlplay.actor.Actor;
 import org.rlplay.algos.loss.Categorical;
 import org.rlplay.algos.loss.PolicyGradient;
+import org.rlplay.algos.loss.Scale;
 import org.rlplay.algos.policy.CategoricalActor;
 import org.rlplay.algos.policy.Mlp;
 import org.rlplay.algos.returns.NdReturns;
@@ -166,8 +167,8 @@ public final class Ppo implements Algorithm<Ppo.Hyperparameters> {
                                         NDArray vClipped = vOld.add(vNew.sub(vOld).clip(-h.clip(), h.clip()));
                                         vLoss = vLoss.maximum(vClipped.sub(targets).square());
                                     }
-                                    vLoss = vLoss.mean().mul(0.5f);
-                                    NDArray loss = policyLoss.sub(entropy.mul(h.entCoef())).add(vLoss.mul(h.vfCoef()));
+                                    vLoss = Scale.by(vLoss.mean(), 0.5f);
+                                    NDArray loss = policyLoss.sub(Scale.by(entropy, h.entCoef())).add(Scale.by(vLoss, h.vfCoef()));
                                     gc.backward(loss);
                                     kl = org.rlplay.algos.loss.Ppo.approxKl(logp, logpOld).getFloat();
                                     run.log("policy_loss", policyLoss.getFloat());

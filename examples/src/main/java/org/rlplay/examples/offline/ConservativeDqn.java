@@ -13,6 +13,7 @@ import java.util.SplittableRandom;
 import org.rlplay.algos.loss.Categorical;
 import org.rlplay.algos.loss.Dqn;
 import org.rlplay.algos.loss.Regression;
+import org.rlplay.algos.loss.Scale;
 import org.rlplay.algos.loss.TargetNetworks;
 import org.rlplay.algos.policy.Mlp;
 import org.rlplay.examples.train.GradientStep;
@@ -111,7 +112,7 @@ public final class ConservativeDqn {
                     NDArray qs = q.forward(parameters, new NDList(s), true).singletonOrThrow();
                     NDArray tdLoss = Regression.huber(Dqn.chosen(qs, a), y, 1f);
                     NDArray cqlLoss = Categorical.logProb(qs, a).mean().neg();
-                    gc.backward(tdLoss.add(cqlLoss.mul(h.alpha())));
+                    gc.backward(tdLoss.add(Scale.by(cqlLoss, h.alpha())));
                     td = tdLoss.getFloat();
                     cql = cqlLoss.getFloat();
                 }

@@ -53,7 +53,7 @@ public final class PolicyGradient {
         NDArray policy = policyLoss(Categorical.logProb(logits, actions), advantages);
         NDArray value = Regression.halfSquaredError(values, targets);
         NDArray entropy = meanEntropy(logits);
-        NDArray total = policy.add(value.mul(valueCoef)).sub(entropy.mul(entropyCoef));
+        NDArray total = policy.add(Scale.by(value, valueCoef)).sub(Scale.by(entropy, entropyCoef));
         return new A2cLoss(total, policy, value, entropy);
     }
 

@@ -15,7 +15,7 @@ public final class Regression {
     /** {@code 0.5 * mean((predictions - targets)^2)}. */
     public static NDArray halfSquaredError(NDArray predictions, NDArray targets) {
         Shapes.requireSame("targets", targets, "predictions", predictions);
-        return predictions.sub(targets.stopGradient()).square().mean().mul(0.5f);
+        return Scale.by(predictions.sub(targets.stopGradient()).square().mean(), 0.5f);
     }
 
     /**
@@ -36,6 +36,6 @@ public final class Regression {
         NDArray abs = predictions.sub(targets.stopGradient()).abs();
         NDArray quadratic = abs.clip(0f, delta);
         NDArray linear = abs.sub(quadratic);
-        return quadratic.square().mul(0.5f).add(linear.mul(delta)).mean();
+        return Scale.by(quadratic.square(), 0.5f).add(Scale.by(linear, delta)).mean();
     }
 }
