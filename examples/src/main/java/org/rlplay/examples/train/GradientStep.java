@@ -62,16 +62,22 @@ public final class GradientStep {
     public float step() {
         try {
             double sumSquares = 0;
+            int firstNonFinite = -1;
             for (int i = 0; i < grads.length; i++) {
                 grads[i] = parameters.get(i).getArray().getGradient();
                 try (NDArray sq = grads[i].square(); NDArray s = sq.sum()) {
-                    sumSquares += s.getFloat();
+                    float term = s.getFloat();
+                    if (!Float.isFinite(term) && firstNonFinite < 0) {
+                        firstNonFinite = i;
+                    }
+                    sumSquares += term;
                 }
             }
             float norm = (float) Math.sqrt(sumSquares);
             if (!Float.isFinite(norm)) {
                 throw new IllegalStateException("gradient norm is " + norm + " at optimizer step " + steps
-                        + ": the loss diverged (try a lower lr)");
+                        + (firstNonFinite < 0 ? "" : ", first in parameter " + describe(parameters.get(firstNonFinite)))
+                        + ": the loss diverged (try a lower lr) or saw a non-finite input");
             }
             if (norm > maxGradNorm) {
                 float scale = maxGradNorm / (norm + 1e-6f);
@@ -93,6 +99,10 @@ public final class GradientStep {
                 }
             }
         }
+    }
+
+    private static String describe(Parameter p) {
+        return p.getName() + " " + p.getArray().getShape();
     }
 
     /** Optimizer steps taken, including those before a resume. */
