@@ -148,7 +148,6 @@ public final class A2c implements Algorithm<A2c.Hyperparameters> {
         return "CartPole-v1";
     }
 
-
     @Override
     public Class<Hyperparameters> hyperparameterType() {
         return Hyperparameters.class;

@@ -185,7 +185,6 @@ public final class DoubleDqn implements Algorithm<DoubleDqn.Hyperparameters> {
         return "CartPole-v1";
     }
 
-
     @Override
     public Class<Hyperparameters> hyperparameterType() {
         return Hyperparameters.class;

@@ -219,7 +219,6 @@ public final class Ppo implements Algorithm<Ppo.Hyperparameters> {
         return "CartPole-v1";
     }
 
-
     @Override
     public Class<Hyperparameters> hyperparameterType() {
         return Hyperparameters.class;

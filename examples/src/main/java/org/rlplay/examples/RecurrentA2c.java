@@ -218,7 +218,6 @@ public final class RecurrentA2c implements Algorithm<RecurrentA2c.Hyperparameter
         return Envs.CARTPOLE_NO_VELOCITY;
     }
 
-
     @Override
     public Class<Hyperparameters> hyperparameterType() {
         return Hyperparameters.class;
