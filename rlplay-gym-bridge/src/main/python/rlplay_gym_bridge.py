@@ -22,15 +22,18 @@ actions       (N, action size)            int32 or    Java (int32 when the actio
                                                       an integer Box, else float32)
 skip          (N,)                        uint8       Java (1: do not step this env)
 seeds         (N,)                        int64       Java (read by ``reset(True)``)
-obs           (N, observation size)       float32     Python
-final_obs     (N, observation size)       float32     Python (only rows of envs that ended)
+obs           (N, observation size)       storage     Python (the storage dtype, see below)
+final_obs     (N, observation size)       storage     Python (only rows of envs that ended)
 reward        (N,)                        float32     Python
 terminated    (N,)                        uint8       Python
 truncated     (N,)                        uint8       Python
 info          (N, number of info keys)    float32     Python (NaN where a key is missing)
 ============  ==========================  ==========  =====================================
 
-Observations are flattened row-major into float32. Dict and Tuple observation spaces (and
+Observations are flattened row-major into their *storage* dtype, the rule of Java's
+``Space.storageType()``: uint8 and int8 stay as they are (an image stays bytes), other integer
+dtypes (Discrete, MultiDiscrete, integer Box) become int32, float dtypes float32. Dict and Tuple
+observation spaces (and
 MultiBinary/MultiDiscrete spaces with more than one dimension) are flattened with Gymnasium's
 ``gymnasium.spaces.flatten``: sub-spaces in the order of the Dict's keys or the Tuple's items,
 Discrete and MultiDiscrete parts one-hot encoded, Box parts raveled.
@@ -141,8 +144,20 @@ def _supported_text():
             "(one-dimensional) and Box with dtype one of " + ", ".join(_INT_DTYPES + _FLOAT_DTYPES))
 
 
+def _storage_dtype(space):
+    """The dtype observations of ``space`` are stored as (Java's ``Space.storageType()``)."""
+    if isinstance(space, spaces.MultiBinary):
+        return np.int8
+    if isinstance(space, (spaces.Discrete, spaces.MultiDiscrete)):
+        return np.int32
+    name = np.dtype(space.dtype).name
+    if name in ("uint8", "int8"):
+        return np.dtype(name).type
+    return np.float32 if name in _FLOAT_DTYPES else np.int32
+
+
 class _ObservationCodec:
-    """Writes one env's observation into its float32 row of the shared obs region."""
+    """Writes one env's observation into its row of the shared obs region, in the storage dtype."""
 
     def __init__(self, space):
         line = describe_space(space)
@@ -151,6 +166,7 @@ class _ObservationCodec:
             self.flatten = False
             self.shape = tuple(space.shape)
             self.line = line
+            self.storage_dtype = _storage_dtype(space)
             return
         try:
             flat = spaces.flatten_space(space)
@@ -165,6 +181,7 @@ class _ObservationCodec:
         self.flatten = True
         self.shape = tuple(flat.shape)
         self.line = line
+        self.storage_dtype = _storage_dtype(flat)
 
     @property
     def size(self):
@@ -250,8 +267,9 @@ class GymWorker:
         self.seeds = view("seeds", np.int64, n)
         obs_size = self.obs_codec.size
         obs_shape = (n,) + self.obs_codec.shape
-        self.obs = view("obs", np.float32, n * obs_size).reshape(obs_shape)
-        self.final_obs = view("final_obs", np.float32, n * obs_size).reshape(obs_shape)
+        obs_dtype = self.obs_codec.storage_dtype
+        self.obs = view("obs", obs_dtype, n * obs_size).reshape(obs_shape)
+        self.final_obs = view("final_obs", obs_dtype, n * obs_size).reshape(obs_shape)
         self.reward = view("reward", np.float32, n)
         self.terminated = view("terminated", np.uint8, n)
         self.truncated = view("truncated", np.uint8, n)

@@ -90,7 +90,7 @@ public class EngineBenchmarks {
         for (int t = 0; t < T; t++) {
             raw.step(actions, batch);
         }
-        return batch.obs()[0];
+        return ((float[]) batch.obs())[0];
     }
 
     /** One fragment from a {@code same} rollout with the constant actor. */

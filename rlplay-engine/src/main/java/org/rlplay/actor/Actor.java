@@ -23,7 +23,20 @@ import ai.djl.ndarray.types.Shape;
  * whole batch (shaped like DJL/torch recurrent layers, {@code (layers, N, hidden)}, batch in dim 1).
  * Non-recurrent actors return {@code null} and ignore {@link #reset}. Arrays of the returned hx must
  * not be closed by the actor; the engine keeps them alive (it moves them to its own manager) and
- * closes the ones it no longer needs.
+ * closes the ones it no longer needs. Every hx array must have the batch in dim 1 ({@code (layers, N,
+ * ...)}); the engine checks it.
+ *
+ * <h2>What an actor may change</h2>
+ * <ul>
+ * <li>The arrays of {@code hx} at a real step: update them in place and return the same list, or
+ * return new arrays; either way the returned list is the new state. At the virtual step the actor
+ * is given a <em>copy</em> of hx, so changes it makes there are discarded.</li>
+ * <li>{@code hx} in {@link #reset}: the default zeroes env {@code at}'s slice in place.</li>
+ * <li>{@code out}: the actions and info of this step. Nothing else: the arrays of {@code records}
+ * are views of the engine's staging buffers, read-only.</li>
+ * </ul>
+ * An actor reports info at every step (real and virtual) or at none, always the same names,
+ * types and shapes; the engine fails the rollout otherwise.
  *
  * <p>Threading: in {@code same} mode the actor runs on the training loop's thread; in
  * {@code single}/{@code multi} modes each collector thread has its own actor replica. PyTorch grad
@@ -34,10 +47,19 @@ public interface Actor extends AutoCloseable {
     /**
      * Returns hx with env {@code at}'s slice set to the initial state. The default zeroes
      * {@code hx[k][:, at]} in place for every array k, which suits LSTM/GRU states initialised at zero.
+     *
+     * @throws IllegalArgumentException (default) if an hx array has no dim 1 holding env {@code at}
      */
     default NDList reset(NDList hx, int at) {
         if (hx != null) {
             NDIndex index = new NDIndex(":, {}", at);
+            for (int k = 0; k < hx.size(); k++) {
+                Shape s = hx.get(k).getShape();
+                if (s.dimension() < 2 || at < 0 || at >= s.get(1)) {
+                    throw new IllegalArgumentException("hx[" + k + "] of shape " + s + ": the default Actor.reset"
+                            + " zeroes env " + at + " in dim 1 and expects (layers, N, ...), the batch in dim 1");
+                }
+            }
             for (NDArray a : hx) {
                 try (NDManager temporary = a.getManager().newSubManager()) {
                     a.set(index, temporary.zeros(new Shape(), a.getDataType()));

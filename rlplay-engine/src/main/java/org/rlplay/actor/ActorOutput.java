@@ -5,7 +5,7 @@ import ai.djl.ndarray.NDList;
 import ai.djl.ndarray.types.DataType;
 import java.nio.ByteBuffer;
 import org.rlplay.env.ActionBatch;
-import org.rlplay.fragment.Fragment;
+import org.rlplay.fragment.FragmentWriter;
 
 /**
  * Where {@link Actor#step} puts its actions and its info. Actions go either straight into the
@@ -13,26 +13,26 @@ import org.rlplay.fragment.Fragment;
  * {@link #actions(NDArray)} (one bulk copy); info arrays go via {@link #info(NDList)} into the
  * fragment's actor-info columns (one bulk copy each).
  *
- * <p>Owned by a collector; valid only inside the {@code step} call it is passed to.
+ * <p>Made by an {@link ActorDriver} or an {@link ActorCall}; valid only inside the {@code step} call
+ * it is passed to.
  */
 public final class ActorOutput {
     private final ActionBatch actions;
     private final int numEnvs;
     private final int width;
-    private Fragment fragment;
+    private FragmentWriter fragment;
     private int t;
     private boolean actionsWritten;
     private boolean infoWritten;
 
-    /** An output for the given action batch. For collectors. */
-    public ActorOutput(ActionBatch actions) {
+    ActorOutput(ActionBatch actions) {
         this.actions = actions;
         this.numEnvs = actions.numEnvs();
         this.width = actions.width();
     }
 
-    /** Points this output at record {@code t} of {@code fragment} and clears the written flags. For collectors. */
-    public void bind(Fragment fragment, int t) {
+    /** Points this output at record {@code t} of {@code fragment} and clears the written flags. */
+    void bind(FragmentWriter fragment, int t) {
         this.fragment = fragment;
         this.t = t;
         this.actionsWritten = false;
@@ -92,13 +92,11 @@ public final class ActorOutput {
         infoWritten = true;
     }
 
-    /** Whether the actor wrote its actions in the current step. */
-    public boolean actionsWritten() {
+    boolean actionsWritten() {
         return actionsWritten;
     }
 
-    /** Whether the actor reported info in the current step. */
-    public boolean infoWritten() {
+    boolean infoWritten() {
         return infoWritten;
     }
 }

@@ -6,9 +6,11 @@ import ai.djl.ndarray.types.DataType;
 import ai.djl.ndarray.types.Shape;
 import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
-import java.nio.FloatBuffer;
-import java.nio.IntBuffer;
+import org.rlplay.env.space.ElementType;
+import org.rlplay.fragment.Column;
+import org.rlplay.fragment.ColumnSpec;
 import org.rlplay.fragment.Fragment;
+import org.rlplay.fragment.FragmentSpec;
 
 /**
  * What the actor sees at one step: record t for all N envs, {@code (stepno, obs, act, rew, fin)}
@@ -17,51 +19,46 @@ import org.rlplay.fragment.Fragment;
  * <p>Two ways to read it: scalar accessors over the engine's primitive storage (no allocation), or
  * DJL arrays ({@link #obs()}, {@link #act()}, {@link #rew()}, {@link #fin()}, {@link #stepno()}) made
  * by one bulk copy per field into a staging buffer and created in the step's {@link #manager()}.
- * Those arrays alias the staging buffers: they are valid during this {@code actor.step} call only
- * (use {@code duplicate()} to keep one). Owned by a collector; valid only inside the call it is
- * passed to.
+ * Observations come in their space's {@linkplain org.rlplay.env.space.Space#storageType() storage
+ * type} (float32, or uint8 for an image: cast in the actor). Those arrays alias the staging
+ * buffers: they are valid during this {@code actor.step} call only (use {@code duplicate()} to keep
+ * one). Made by an {@link ActorDriver}; valid only inside the call it is passed to.
  */
 public final class RecordBatch {
     private final int numEnvs;
     private final int obsSize;
     private final int actSize;
     private final StepScope scope;
-    private final Shape obsShape;
+    private final Staging obsStage;
+    private final Staging actStage;
+    private final Staging rewStage;
+    private final Staging stepStage;
     private final Shape actShape;
-    private final Shape batchShape;
-    private final ByteBuffer obsStage;
-    private final ByteBuffer actStage;
-    private final ByteBuffer rewStage;
     private final ByteBuffer finStage;
-    private final ByteBuffer stepStage;
-    private final FloatBuffer obsFloats;
-    private final FloatBuffer actFloats;
-    private final FloatBuffer rewFloats;
-    private final IntBuffer stepInts;
+    private final Shape batchShape;
+    private final ByteBuffer actLongs;
     private final boolean discrete;
     private Fragment fragment;
+    private Column obs;
     private int t;
     private int base;
 
-    /** Staging for {@code numEnvs} envs of the given spaces, creating arrays in {@code scope}. */
-    public RecordBatch(org.rlplay.fragment.FragmentSpec spec, StepScope scope) {
+    RecordBatch(FragmentSpec spec, StepScope scope) {
         this.numEnvs = spec.numEnvs();
         this.obsSize = spec.observationSpace().size();
         this.actSize = spec.actionSpace().size();
         this.scope = scope;
-        this.obsShape = new Shape(prepend(numEnvs, spec.observationSpace().shape()));
-        this.actShape = new Shape(prepend(numEnvs, spec.actionSpace().shape()));
-        this.batchShape = new Shape(numEnvs);
         this.discrete = spec.actionSpace().isDiscrete();
-        this.obsStage = direct(numEnvs * obsSize * 4);
-        this.actStage = direct(numEnvs * actSize * (discrete ? 8 : 4));
-        this.rewStage = direct(numEnvs * 4);
+        Shape batch = new Shape(numEnvs);
+        this.obsStage = new Staging(spec.observationSpace().storageType(),
+                new Shape(prepend(numEnvs, spec.observationSpace().shape())));
+        this.actShape = new Shape(prepend(numEnvs, spec.actionSpace().shape()));
+        this.actStage = discrete ? null : new Staging(ElementType.FLOAT32, actShape);
+        this.actLongs = discrete ? direct(numEnvs * actSize * 8) : null;
+        this.rewStage = new Staging(ElementType.FLOAT32, batch);
+        this.stepStage = new Staging(ElementType.INT32, batch);
         this.finStage = direct(numEnvs);
-        this.stepStage = direct(numEnvs * 4);
-        this.obsFloats = obsStage.asFloatBuffer();
-        this.actFloats = actStage.asFloatBuffer();
-        this.rewFloats = rewStage.asFloatBuffer();
-        this.stepInts = stepStage.asIntBuffer();
+        this.batchShape = batch;
     }
 
     private static ByteBuffer direct(int bytes) {
@@ -77,9 +74,10 @@ public final class RecordBatch {
         return out;
     }
 
-    /** Points this batch at record {@code t} of {@code fragment}. For collectors. */
-    public void bind(Fragment fragment, int t) {
+    /** Points this batch at record {@code t} of {@code fragment}. */
+    void bind(Fragment fragment, int t) {
         this.fragment = fragment;
+        this.obs = fragment.column(ColumnSpec.OBS);
         this.t = t;
         this.base = fragment.index(t, 0);
     }
@@ -103,8 +101,9 @@ public final class RecordBatch {
         return fragment.stepno()[base + j];
     }
 
+    /** Element {@code i} of env {@code j}'s observation, as a float whatever the storage. */
     public float obs(int j, int i) {
-        return fragment.obs()[(base + j) * obsSize + i];
+        return obs.getFloat(t, j, i);
     }
 
     public float rew(int j) {
@@ -121,35 +120,28 @@ public final class RecordBatch {
         return discrete ? fragment.actInts()[k] : fragment.actFloats()[k];
     }
 
-    /** Observations, (N, ...) float32. */
+    /** Observations, (N, ...) of the observations' storage type (float32 for float spaces). */
     public NDArray obs() {
-        obsFloats.clear();
-        obsFloats.put(fragment.obs(), base * obsSize, numEnvs * obsSize);
-        return manager().create(obsStage, obsShape, DataType.FLOAT32);
+        return obsStage.load(manager(), obs.array(), base * obsSize);
     }
 
     /** Previous actions, (N, ...): int64 for discrete-stored action spaces, else float32. */
     public NDArray act() {
-        actStage.clear();
         int from = base * actSize;
-        int n = numEnvs * actSize;
         if (discrete) {
             int[] a = fragment.actInts();
+            int n = numEnvs * actSize;
             for (int i = 0; i < n; i++) {
-                actStage.putLong(8 * i, a[from + i]);
+                actLongs.putLong(8 * i, a[from + i]);
             }
-            return manager().create(actStage, actShape, DataType.INT64);
+            return manager().create(actLongs, actShape, DataType.INT64);
         }
-        actFloats.clear();
-        actFloats.put(fragment.actFloats(), from, n);
-        return manager().create(actStage, actShape, DataType.FLOAT32);
+        return actStage.load(manager(), fragment.actFloats(), from);
     }
 
     /** Rewards, (N) float32. */
     public NDArray rew() {
-        rewFloats.clear();
-        rewFloats.put(fragment.rew(), base, numEnvs);
-        return manager().create(rewStage, batchShape, DataType.FLOAT32);
+        return rewStage.load(manager(), fragment.rew(), base);
     }
 
     /** Episode-end flags, (N) boolean. */
@@ -158,14 +150,11 @@ public final class RecordBatch {
         for (int j = 0; j < numEnvs; j++) {
             finStage.put(j, f[base + j] ? (byte) 1 : (byte) 0);
         }
-        finStage.clear();
         return manager().create(finStage, batchShape, DataType.BOOLEAN);
     }
 
     /** Steps into the current episode, (N) int32. */
     public NDArray stepno() {
-        stepInts.clear();
-        stepInts.put(fragment.stepno(), base, numEnvs);
-        return manager().create(stepStage, batchShape, DataType.INT32);
+        return stepStage.load(manager(), fragment.stepno(), base);
     }
 }

@@ -11,12 +11,12 @@ import ai.djl.pytorch.jni.JniUtils;
  * <p>Owned by one collector and used only on its thread. Opening the base manager also turns
  * PyTorch's (thread-local) grad mode off on that thread.
  */
-public final class StepScope implements AutoCloseable {
+final class StepScope implements AutoCloseable {
     private NDManager base;
     private NDManager step;
 
     /** The current iteration's manager, opened on first call. */
-    public NDManager manager() {
+    NDManager manager() {
         if (step == null) {
             step = base().newSubManager();
         }
@@ -24,7 +24,7 @@ public final class StepScope implements AutoCloseable {
     }
 
     /** The long-lived manager of this scope's owner (holds the actor's hx between iterations). */
-    public NDManager base() {
+    NDManager base() {
         if (base == null) {
             base = NDManager.newBaseManager();
             JniUtils.setGradMode(false);
@@ -33,19 +33,19 @@ public final class StepScope implements AutoCloseable {
     }
 
     /** True once DJL has been used by this collector. */
-    public boolean isOpen() {
+    boolean isOpen() {
         return base != null;
     }
 
     /** Turns grad mode off on the calling thread if DJL is in use (collectors call it per fragment). */
-    public void noGrad() {
+    void noGrad() {
         if (base != null) {
             JniUtils.setGradMode(false);
         }
     }
 
     /** Ends the iteration: closes its manager and every array created in it. */
-    public void endIteration() {
+    void endIteration() {
         if (step != null) {
             step.close();
             step = null;

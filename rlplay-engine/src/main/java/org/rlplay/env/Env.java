@@ -7,12 +7,20 @@ import org.rlplay.env.space.Space;
  * One environment with Gymnasium semantics, writing into caller-owned buffers so that stepping
  * allocates nothing.
  *
- * <p>Observations are written as {@code float}s into {@code obs[off .. off+observationSpace().size())}.
+ * <p>{@code O} is the array type observations are stored in, the {@link Space#storageType()
+ * storage type} of {@link #observationSpace()}: {@code float[]} for every float space (so a
+ * classic-control env is an {@code Env<float[]>}), {@code byte[]} for {@code uint8}/{@code int8}
+ * spaces (images), {@code int[]} for other integer spaces ({@code Discrete}, {@code MultiDiscrete},
+ * integer boxes). An env writes one observation into {@code obs[off .. off + observationSpace().size())}.
  * Actions are read from slot {@code index} of an {@link ActionBatch}, which lets a batch of envs
- * share one action buffer. An env is not thread-safe: one thread at a time, and the batch that owns
- * it calls {@link #close()}.
+ * share one action buffer.
+ *
+ * <p>An env is not thread-safe: one thread at a time, and the batch that owns it calls
+ * {@link #close()}.
+ *
+ * @param <O> the observation storage array type
  */
-public interface Env extends AutoCloseable {
+public interface Env<O> extends AutoCloseable {
 
     /** The space of observations. */
     Space observationSpace();
@@ -26,17 +34,17 @@ public interface Env extends AutoCloseable {
     }
 
     /** Re-seeds the env's generator with {@code seed}, then resets (Gymnasium's {@code reset(seed=seed)}). */
-    void reset(long seed, float[] obs, int off);
+    void reset(long seed, O obs, int off);
 
     /** Resets, continuing the env's generator (Gymnasium's {@code reset()}). */
-    void reset(float[] obs, int off);
+    void reset(O obs, int off);
 
     /**
      * Takes the action in slot {@code index} of {@code actions} and writes the next observation into
      * {@code obs} and reward, flags and info into {@code out}. After {@code terminated} or
      * {@code truncated} the caller must reset before stepping again.
      */
-    void step(ActionBatch actions, int index, float[] obs, int off, Transition out);
+    void step(ActionBatch actions, int index, O obs, int off, Transition out);
 
     /** Releases what the env holds. The default does nothing. */
     @Override

@@ -1,27 +1,31 @@
 package org.rlplay.env;
 
 import java.util.Map;
+import java.util.ServiceLoader;
+import java.util.Set;
 import java.util.TreeMap;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.function.Supplier;
-import org.rlplay.env.classic.ClassicControl;
 
 /**
- * Java-native environments by Gymnasium id ({@code "CartPole-v1"}, ...). The classic-control envs
- * are registered up front; users may add their own. Thread-safe.
+ * Java-native environments by Gymnasium id ({@code "CartPole-v1"}, ...). The envs of every
+ * {@link EnvProvider} on the class path (the classic-control envs among them) are registered up
+ * front; users may add their own. Thread-safe.
  */
 public final class EnvRegistry {
-    private static final Map<String, Supplier<Env>> FACTORIES = new ConcurrentHashMap<>();
+    private static final Map<String, Supplier<Env<?>>> FACTORIES = new ConcurrentHashMap<>();
 
     static {
-        ClassicControl.registerAll(EnvRegistry::register);
+        for (EnvProvider provider : ServiceLoader.load(EnvProvider.class, EnvRegistry.class.getClassLoader())) {
+            provider.registerAll(EnvRegistry::register);
+        }
     }
 
     private EnvRegistry() {
     }
 
     /** Registers (or replaces) a factory for {@code id}. */
-    public static void register(String id, Supplier<Env> factory) {
+    public static void register(String id, Supplier<Env<?>> factory) {
         FACTORIES.put(id, factory);
     }
 
@@ -31,7 +35,7 @@ public final class EnvRegistry {
     }
 
     /** The registered ids, sorted. */
-    public static java.util.Set<String> ids() {
+    public static Set<String> ids() {
         return new TreeMap<>(FACTORIES).keySet();
     }
 
@@ -40,8 +44,8 @@ public final class EnvRegistry {
      *
      * @throws IllegalArgumentException for an unknown id, listing the known ones
      */
-    public static Env make(String id) {
-        Supplier<Env> factory = FACTORIES.get(id);
+    public static Env<?> make(String id) {
+        Supplier<Env<?>> factory = FACTORIES.get(id);
         if (factory == null) {
             throw new IllegalArgumentException("unknown env id '" + id + "'; known ids: " + ids());
         }

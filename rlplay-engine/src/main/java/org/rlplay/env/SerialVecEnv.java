@@ -2,14 +2,16 @@ package org.rlplay.env;
 
 import java.util.ArrayList;
 import java.util.List;
+import java.util.function.Supplier;
 import org.rlplay.env.space.Space;
 
 /**
  * A {@link VecEnv} that steps N Java {@link Env}s one after another on the caller's thread. Owns
- * the envs and closes them. Allocates nothing per step.
+ * the envs and closes them. Each env writes straight into the {@link BatchStep}'s targets;
+ * stepping allocates nothing.
  */
 public final class SerialVecEnv implements VecEnv {
-    private final Env[] envs;
+    private final Env<Object>[] envs;
     private final Space observationSpace;
     private final Space actionSpace;
     private final List<String> infoKeys;
@@ -18,8 +20,12 @@ public final class SerialVecEnv implements VecEnv {
     private final Transition transition;
     private boolean closed;
 
-    /** Takes ownership of {@code envs}, which must all have the same spaces and info keys. */
-    public SerialVecEnv(List<? extends Env> envs) {
+    /**
+     * Takes ownership of {@code envs}, which must all have the same spaces and info keys, and store
+     * observations in the array type of their space's {@link Space#storageType()}.
+     */
+    @SuppressWarnings("unchecked")
+    public SerialVecEnv(List<? extends Env<?>> envs) {
         if (envs.isEmpty()) {
             throw new IllegalArgumentException("a VecEnv needs at least one env (N >= 1)");
         }
@@ -28,7 +34,7 @@ public final class SerialVecEnv implements VecEnv {
         this.actionSpace = this.envs[0].actionSpace();
         this.infoKeys = List.copyOf(this.envs[0].infoKeys());
         for (int j = 1; j < this.envs.length; j++) {
-            Env e = this.envs[j];
+            Env<?> e = this.envs[j];
             if (!e.observationSpace().equals(observationSpace) || !e.actionSpace().equals(actionSpace)
                     || !e.infoKeys().equals(infoKeys)) {
                 throw new IllegalArgumentException("env " + j + " has spaces " + e.observationSpace() + " / "
@@ -41,11 +47,11 @@ public final class SerialVecEnv implements VecEnv {
     }
 
     /** {@code numEnvs} envs made by {@code factory}. */
-    public static SerialVecEnv of(int numEnvs, java.util.function.Supplier<? extends Env> factory) {
+    public static SerialVecEnv of(int numEnvs, Supplier<? extends Env<?>> factory) {
         if (numEnvs < 1) {
             throw new IllegalArgumentException("numEnvs must be >= 1, got " + numEnvs);
         }
-        List<Env> list = new ArrayList<>(numEnvs);
+        List<Env<?>> list = new ArrayList<>(numEnvs);
         for (int j = 0; j < numEnvs; j++) {
             list.add(factory.get());
         }
@@ -73,7 +79,7 @@ public final class SerialVecEnv implements VecEnv {
     }
 
     /** The env at index {@code j} (for tests and wrappers; do not step it directly). */
-    public Env env(int j) {
+    public Env<?> env(int j) {
         return envs[j];
     }
 
@@ -82,16 +88,17 @@ public final class SerialVecEnv implements VecEnv {
         if (seeds != null && seeds.length != envs.length) {
             throw new IllegalArgumentException("seeds: expected " + envs.length + " seeds, got " + seeds.length);
         }
-        float[] obs = out.obs();
+        Object obs = out.obs();
+        int base = out.obsOffset();
         for (int j = 0; j < envs.length; j++) {
             try {
                 if (seeds != null) {
-                    envs[j].reset(seeds[j], obs, j * obsSize);
+                    envs[j].reset(seeds[j], obs, base + j * obsSize);
                 } else {
-                    envs[j].reset(obs, j * obsSize);
+                    envs[j].reset(obs, base + j * obsSize);
                 }
             } catch (RuntimeException e) {
-                throw new EnvException(j, "reset failed: " + e, e);
+                throw failure(j, "reset", e);
             }
         }
     }
@@ -103,31 +110,48 @@ public final class SerialVecEnv implements VecEnv {
                     + actions.numEnvs());
         }
         actions.validate();
-        float[] obs = out.obs();
+        Object obs = out.obs();
+        int obsBase = out.obsOffset();
+        Object finalObs = out.finalObs();
+        int finalBase = out.finalObsOffset();
+        float[] reward = out.reward();
+        int rewardBase = out.rewardOffset();
         float[] info = out.info();
+        int infoBase = out.infoOffset();
+        boolean[] terminated = out.terminated();
+        boolean[] truncated = out.truncated();
         Transition tr = transition;
         float[] trInfo = tr.info();
         for (int j = 0; j < envs.length; j++) {
             if (skip != null && skip[j]) {
                 continue;
             }
-            int off = j * obsSize;
+            int off = obsBase + j * obsSize;
             try {
                 envs[j].step(actions, j, obs, off, tr);
-                out.reward()[j] = tr.reward();
-                out.terminated()[j] = tr.terminated();
-                out.truncated()[j] = tr.truncated();
+                reward[rewardBase + j] = tr.reward();
+                terminated[j] = tr.terminated();
+                truncated[j] = tr.truncated();
                 if (infoSize > 0) {
-                    System.arraycopy(trInfo, 0, info, j * infoSize, infoSize);
+                    System.arraycopy(trInfo, 0, info, infoBase + j * infoSize, infoSize);
                 }
                 if (tr.terminated() || tr.truncated()) {
-                    System.arraycopy(obs, off, out.finalObs(), off, obsSize);
+                    System.arraycopy(obs, off, finalObs, finalBase + j * obsSize, obsSize);
                     envs[j].reset(obs, off);
                 }
             } catch (RuntimeException e) {
-                throw new EnvException(j, "step failed: " + e, e);
+                throw failure(j, "step", e);
             }
         }
+    }
+
+    private EnvException failure(int j, String what, RuntimeException e) {
+        if (e instanceof ClassCastException) {
+            return new EnvException(j, what + " failed: the env does not write "
+                    + observationSpace.storageType().arrayType().getSimpleName() + " observations, the storage of "
+                    + observationSpace + " (" + e.getMessage() + ")", e);
+        }
+        return new EnvException(j, what + " failed: " + e, e);
     }
 
     @Override
@@ -137,7 +161,7 @@ public final class SerialVecEnv implements VecEnv {
         }
         closed = true;
         RuntimeException first = null;
-        for (Env e : envs) {
+        for (Env<?> e : envs) {
             try {
                 e.close();
             } catch (RuntimeException ex) {

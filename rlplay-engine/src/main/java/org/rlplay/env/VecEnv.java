@@ -26,7 +26,7 @@ public interface VecEnv extends AutoCloseable {
     List<String> infoKeys();
 
     /**
-     * Resets every env and writes the first observations into {@code out.obs()}.
+     * Resets every env and writes the first observations into {@code out}'s observation target.
      *
      * @param seeds one seed per env, or {@code null} to reset without re-seeding
      * @throws EnvException naming the env that failed
@@ -45,7 +45,7 @@ public interface VecEnv extends AutoCloseable {
 
     /**
      * As {@link #step(ActionBatch, BatchStep)}, but envs with {@code skip[j]} set are not stepped and
-     * their entries in {@code out} are left as they were (used by sticky rollouts).
+     * their entries in {@code out}'s targets and flags are left as they were (used by sticky rollouts).
      *
      * @param skip per-env flags, or {@code null} to step every env
      */

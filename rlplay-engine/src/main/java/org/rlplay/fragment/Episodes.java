@@ -5,7 +5,8 @@ package org.rlplay.fragment;
  * ({@code fin[t]} set), undiscounted return, length in steps, and whether the end was a truncation.
  * Preallocated for the most episodes a fragment can hold (T*N); reading allocates nothing.
  *
- * <p>Owned by its {@link Fragment}; written by the collector, read by the learner.
+ * <p>Owned by its {@link Fragment}; written by the fragment's producer through its
+ * {@link FragmentWriter}, read by the learner.
  */
 public final class Episodes {
     private final int[] env;
@@ -53,8 +54,10 @@ public final class Episodes {
         return truncated[check(i)];
     }
 
-    /** Records an episode end. For the collector. */
-    public void add(int envIndex, int recordIndex, double episodeReturn, int steps, boolean trunc) {
+    void add(int envIndex, int recordIndex, double episodeReturn, int steps, boolean trunc) {
+        if (count == env.length) {
+            throw new IllegalStateException("a fragment holds at most T*N = " + env.length + " episode ends");
+        }
         int i = count++;
         env[i] = envIndex;
         record[i] = recordIndex;

@@ -3,6 +3,7 @@ package org.rlplay.fragment;
 import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.types.Shape;
+import org.rlplay.env.space.ElementType;
 import org.rlplay.env.space.Space;
 
 /**
@@ -16,7 +17,9 @@ import org.rlplay.env.space.Space;
  * {@code done = false}, {@code truncated = true} and the true final observation as {@code s'}, so
  * {@code r + gamma * (1 - done) * V(s')} is the right target for both.
  *
- * <p>The NDArray accessors copy into the caller's manager (the caller closes them). Owned by the
+ * <p>States keep the observation space's {@linkplain Space#storageType() storage type}: {@link #obs()}
+ * and {@link #nextObs()} are for float spaces, {@link #obsArray()} and {@link #nextObsArray()} for
+ * any. The NDArray accessors copy into the caller's manager (the caller closes them). Owned by the
  * training loop's thread; not thread-safe.
  */
 public final class TransitionBatch {
@@ -24,11 +27,12 @@ public final class TransitionBatch {
     private final int obsSize;
     private final int actSize;
     private final boolean discrete;
+    private final ElementType obsType;
     private final Shape obsShape;
     private final Shape actShape;
     private final int[] indices;
-    private final float[] obs;
-    private final float[] nextObs;
+    private final Object obs;
+    private final Object nextObs;
     private final int[] actInts;
     private final long[] actLongs;
     private final float[] actFloats;
@@ -40,7 +44,7 @@ public final class TransitionBatch {
 
     /**
      * @param size             B, at least 1
-     * @param observationSpace the transitions' observation space (float-stored)
+     * @param observationSpace the transitions' observation space
      * @param actionSpace      the transitions' action space
      */
     public TransitionBatch(int size, Space observationSpace, Space actionSpace) {
@@ -51,11 +55,12 @@ public final class TransitionBatch {
         this.obsSize = observationSpace.size();
         this.actSize = actionSpace.size();
         this.discrete = actionSpace.isDiscrete();
+        this.obsType = observationSpace.storageType();
         this.obsShape = new Shape(batchShape(size, observationSpace.shape()));
         this.actShape = new Shape(batchShape(size, actionSpace.shape()));
         this.indices = new int[size];
-        this.obs = new float[Math.multiplyExact(size, obsSize)];
-        this.nextObs = new float[Math.multiplyExact(size, obsSize)];
+        this.obs = obsType.allocate(Math.multiplyExact(size, obsSize));
+        this.nextObs = obsType.allocate(Math.multiplyExact(size, obsSize));
         this.actInts = discrete ? new int[Math.multiplyExact(size, actSize)] : null;
         this.actLongs = discrete ? new long[Math.multiplyExact(size, actSize)] : null;
         this.actFloats = discrete ? null : new float[Math.multiplyExact(size, actSize)];
@@ -81,8 +86,9 @@ public final class TransitionBatch {
     }
 
     /** Whether this batch's rows have the given per-transition sizes (what a source checks before filling it). */
-    public boolean fits(int observationSize, int actionSize, boolean discreteActions) {
-        return obsSize == observationSize && actSize == actionSize && discrete == discreteActions;
+    public boolean fits(ElementType observationType, int observationSize, int actionSize, boolean discreteActions) {
+        return obsType == observationType && obsSize == observationSize && actSize == actionSize
+                && discrete == discreteActions;
     }
 
     /** (B) the source's index of each row (a buffer slot or a dataset transition; what priority updates refer to). */
@@ -90,14 +96,32 @@ public final class TransitionBatch {
         return indices;
     }
 
-    /** (B, obsSize) states s. */
+    /** (B, obsSize) states s of a float observation space. */
     public float[] obs() {
+        return floats(obs);
+    }
+
+    /** (B, obsSize) next states s' (the final observation where the episode ended) of a float observation space. */
+    public float[] nextObs() {
+        return floats(nextObs);
+    }
+
+    /** (B, obsSize) states s, an array of the observations' storage type. */
+    public Object obsArray() {
         return obs;
     }
 
-    /** (B, obsSize) next states s' (the final observation where the episode ended). */
-    public float[] nextObs() {
+    /** (B, obsSize) next states s', an array of the observations' storage type. */
+    public Object nextObsArray() {
         return nextObs;
+    }
+
+    private float[] floats(Object array) {
+        if (!(array instanceof float[] f)) {
+            throw new IllegalStateException("observations are stored as " + obsType.numpyName()
+                    + ": use obsArray()/nextObsArray() or the NDArray views");
+        }
+        return f;
     }
 
     /** (B, actSize) actions for discrete-stored action spaces, else {@code null}. */
@@ -130,14 +154,14 @@ public final class TransitionBatch {
         return weights;
     }
 
-    /** States as a (B, ...) float32 array. */
+    /** States as a (B, ...) array of the observations' storage type (float32 for float spaces). */
     public NDArray obs(NDManager manager) {
-        return manager.create(obs, obsShape);
+        return TypedArrays.toNDArray(manager, obsType, obs, 0, obsShape);
     }
 
-    /** Next states as a (B, ...) float32 array. */
+    /** Next states as a (B, ...) array of the observations' storage type. */
     public NDArray nextObs(NDManager manager) {
-        return manager.create(nextObs, obsShape);
+        return TypedArrays.toNDArray(manager, obsType, nextObs, 0, obsShape);
     }
 
     /** Actions as a (B, ...) array: int64 for discrete-stored spaces (ready for gather), else float32. */

@@ -1,6 +1,6 @@
 package org.rlplay.fragment;
 
-import java.util.Arrays;
+import org.rlplay.env.space.ElementType;
 import org.rlplay.env.space.Space;
 
 /**
@@ -32,8 +32,9 @@ public final class Transitions {
     private final int obsSize;
     private final int actSize;
     private final boolean discrete;
-    private final float[] obs;
-    private final float[] nextObs;
+    private final ElementType obsType;
+    private final Object obs;
+    private final Object nextObs;
     private final int[] actInts;
     private final float[] actFloats;
     private final float[] rew;
@@ -41,7 +42,7 @@ public final class Transitions {
     private final boolean[] truncated;
 
     /**
-     * @param observationSpace the observation space (float-stored)
+     * @param observationSpace the observation space (states are kept in its storage type)
      * @param actionSpace      the action space
      * @param capacity         the number of slots, at least 0
      */
@@ -55,8 +56,9 @@ public final class Transitions {
         this.obsSize = observationSpace.size();
         this.actSize = actionSpace.size();
         this.discrete = actionSpace.isDiscrete();
-        this.obs = new float[Math.multiplyExact(capacity, obsSize)];
-        this.nextObs = new float[Math.multiplyExact(capacity, obsSize)];
+        this.obsType = observationSpace.storageType();
+        this.obs = obsType.allocate(Math.multiplyExact(capacity, obsSize));
+        this.nextObs = obsType.allocate(Math.multiplyExact(capacity, obsSize));
         this.actInts = discrete ? new int[Math.multiplyExact(capacity, actSize)] : null;
         this.actFloats = discrete ? null : new float[Math.multiplyExact(capacity, actSize)];
         this.rew = new float[capacity];
@@ -79,8 +81,8 @@ public final class Transitions {
 
     /** Whether fragments of layout {@code spec} have this storage's observation and action sizes. */
     public boolean fits(FragmentSpec spec) {
-        return spec.observationSpace().size() == obsSize && spec.actionSpace().size() == actSize
-                && spec.actionSpace().isDiscrete() == discrete;
+        return spec.observationSpace().storageType() == obsType && spec.observationSpace().size() == obsSize
+                && spec.actionSpace().size() == actSize && spec.actionSpace().isDiscrete() == discrete;
     }
 
     /** A batch of {@code batchSize} rows shaped for this storage, to reuse across {@link #gather} calls. */
@@ -125,7 +127,7 @@ public final class Transitions {
      * bootstrap from, or -1 if there is none.
      */
     public static int unbootstrappable(Fragment f, boolean[] real) {
-        if (f.finalObs() != null) {
+        if (f.spec().keepFinalObs()) {
             return -1;
         }
         int n = f.numEnvs();
@@ -153,8 +155,8 @@ public final class Transitions {
                     + f.spec().actionSpace() + " do not match " + observationSpace + " -> " + actionSpace);
         }
         int n = f.numEnvs();
-        float[] fObs = f.obs();
-        float[] fFinal = f.finalObs();
+        Object fObs = f.column(ColumnSpec.OBS).array();
+        Object fFinal = f.spec().keepFinalObs() ? f.column(ColumnSpec.FINAL_OBS).array() : null;
         boolean[] fin = f.fin();
         boolean[] trunc = f.trunc();
         int count = 0;
@@ -173,7 +175,7 @@ public final class Transitions {
             } else if (fFinal != null) {
                 System.arraycopy(fFinal, next * obsSize, nextObs, slot * obsSize, obsSize);
             } else {
-                Arrays.fill(nextObs, slot * obsSize, (slot + 1) * obsSize, 0f);
+                obsType.clear(nextObs, slot * obsSize, (slot + 1) * obsSize);
             }
             if (discrete) {
                 System.arraycopy(f.actInts(), next * actSize, actInts, slot * actSize, actSize);
@@ -197,7 +199,7 @@ public final class Transitions {
      * @throws IndexOutOfBoundsException if an index is not in 0..stored-1
      */
     public void gather(TransitionBatch batch, int stored) {
-        if (!batch.fits(obsSize, actSize, discrete)) {
+        if (!batch.fits(obsType, obsSize, actSize, discrete)) {
             throw new IllegalArgumentException("batch: shaped for other spaces; make it with newBatch");
         }
         int[] indices = batch.indices();
@@ -206,8 +208,8 @@ public final class Transitions {
             if (slot < 0 || slot >= stored) {
                 throw new IndexOutOfBoundsException("batch row " + b + ": index " + slot + " of " + stored + " stored");
             }
-            System.arraycopy(obs, slot * obsSize, batch.obs(), b * obsSize, obsSize);
-            System.arraycopy(nextObs, slot * obsSize, batch.nextObs(), b * obsSize, obsSize);
+            System.arraycopy(obs, slot * obsSize, batch.obsArray(), b * obsSize, obsSize);
+            System.arraycopy(nextObs, slot * obsSize, batch.nextObsArray(), b * obsSize, obsSize);
             if (discrete) {
                 System.arraycopy(actInts, slot * actSize, batch.actInts(), b * actSize, actSize);
             } else {

@@ -23,7 +23,10 @@ import java.util.zip.ZipInputStream;
 import org.rlplay.fragment.Episodes;
 import org.rlplay.fragment.Fragment;
 import org.rlplay.fragment.FragmentSpec;
-import org.rlplay.fragment.InfoColumn;
+import org.rlplay.fragment.Column;
+import org.rlplay.fragment.ColumnSpec;
+import org.rlplay.fragment.FragmentWriter;
+import org.rlplay.fragment.TypedArrays;
 
 /**
  * One fragment as one {@code .npz} chunk (a zip of uncompressed NPY arrays, what
@@ -104,10 +107,9 @@ final class ChunkCodec {
     /** The fixed-shape fields of fragment {@code f}: the core ones and its actor info columns. */
     static List<FieldInfo> fields(Fragment f) {
         List<FieldInfo> fields = coreFields(f.spec());
-        for (InfoColumn c : f.actorInfo()) {
-            long[] element = c.elementShape();
-            fields.add(new FieldInfo(ACTOR_PREFIX + c.name(), Npy.descr(c.dataType()), shape(f.length() + 1L,
-                    f.numEnvs(), Arrays.stream(element).mapToInt(Math::toIntExact).toArray())));
+        for (Column c : f.actorInfo()) {
+            fields.add(new FieldInfo(ACTOR_PREFIX + c.name(), Npy.descr(TypedArrays.dataType(c.type())),
+                    shape(f.length() + 1L, f.numEnvs(), c.spec().shape())));
         }
         return fields;
     }
@@ -133,8 +135,10 @@ final class ChunkCodec {
             if (i < p.coreCount) {
                 fillCore(f, p.fields.get(i).name());
             } else {
-                InfoColumn c = f.actorInfo().get(i - p.coreCount);
-                reorder(c.data(), out, c.dataType().getNumOfBytes());
+                Column c = f.actorInfo().get(i - p.coreCount);
+                int n = c.rows() * f.numEnvs() * c.width();
+                TypedArrays.write(c.type(), c.array(), 0, n, out, out.position());
+                out.position(out.position() + n * c.type().bytes());
             }
             end();
         }
@@ -335,9 +339,7 @@ final class ChunkCodec {
         final byte[][] names;
         final byte[][] headers;
         final long[] dataBytes;
-        final String[] columnNames;
-        final DataType[] columnTypes;
-        final long[][] columnShapes;
+        final ColumnSpec[] columns;
 
         private Plan(Fragment f) {
             spec = f.spec();
@@ -356,14 +358,10 @@ final class ChunkCodec {
                 headers[i] = npyHeader(field.dtype(), field.shape());
                 dataBytes[i] = elements * Npy.itemSize(field.dtype());
             }
-            List<InfoColumn> columns = f.actorInfo();
-            columnNames = new String[columns.size()];
-            columnTypes = new DataType[columns.size()];
-            columnShapes = new long[columns.size()][];
-            for (int i = 0; i < columns.size(); i++) {
-                columnNames[i] = columns.get(i).name();
-                columnTypes[i] = columns.get(i).dataType();
-                columnShapes[i] = columns.get(i).elementShape();
+            List<Column> info = f.actorInfo();
+            columns = new ColumnSpec[info.size()];
+            for (int i = 0; i < info.size(); i++) {
+                columns[i] = info.get(i).spec();
             }
         }
 
@@ -372,14 +370,12 @@ final class ChunkCodec {
         }
 
         boolean fits(Fragment f) {
-            List<InfoColumn> columns = f.actorInfo();
-            if (!spec.equals(f.spec()) || columns.size() != columnNames.length) {
+            List<Column> info = f.actorInfo();
+            if (!spec.equals(f.spec()) || info.size() != columns.length) {
                 return false;
             }
-            for (int i = 0; i < columnNames.length; i++) {
-                InfoColumn c = columns.get(i);
-                if (!c.name().equals(columnNames[i]) || c.dataType() != columnTypes[i]
-                        || !Arrays.equals(c.elementShape(), columnShapes[i])) {
+            for (int i = 0; i < columns.length; i++) {
+                if (!info.get(i).spec().equals(columns[i])) {
                     return false;
                 }
             }
@@ -420,7 +416,8 @@ final class ChunkCodec {
      * @throws DatasetException naming {@code file} and what is wrong: not a zip, a bad array, a
      *     missing array, a wrong dtype or shape, metadata that differs from the manifest
      */
-    void read(Path file, byte[] bytes, int length, Manifest manifest, ChunkInfo info, Fragment dst) {
+    void read(Path file, byte[] bytes, int length, Manifest manifest, ChunkInfo info, FragmentWriter writer) {
+        Fragment dst = writer.fragment();
         if (length < 4 || bytes[0] != 'P' || bytes[1] != 'K' || bytes[2] != 3 || bytes[3] != 4) {
             throw new DatasetException(file, "bad magic: not an npz (zip) file");
         }
@@ -486,14 +483,15 @@ final class ChunkCodec {
                 long[] shape = f.shape();
                 DataType type = Npy.dataType(f.dtype());
                 ByteBuffer data = arrays.get(f.name()).data();
-                ByteBuffer nativeData = data;
-                if (ByteOrder.nativeOrder() != ByteOrder.LITTLE_ENDIAN) {
-                    nativeData = ByteBuffer.allocate(data.remaining()).order(ByteOrder.nativeOrder());
-                    reorder(data, nativeData, type.getNumOfBytes());
-                    nativeData.flip();
+                int[] element = Arrays.stream(Arrays.copyOfRange(shape, 2, shape.length)).mapToInt(Math::toIntExact).toArray();
+                Column c;
+                try {
+                    c = writer.actorInfoColumn(new ColumnSpec(f.name().substring(ACTOR_PREFIX.length()),
+                            TypedArrays.elementType(type), element, true));
+                } catch (IllegalArgumentException e) {
+                    throw new DatasetException(file, e.getMessage(), e);
                 }
-                dst.putActorInfoColumn(f.name().substring(ACTOR_PREFIX.length()), type,
-                        Arrays.copyOfRange(shape, 2, shape.length), nativeData);
+                TypedArrays.read(c.type(), data, data.position(), c.array(), 0, c.rows() * dst.numEnvs() * c.width());
             }
         }
         long[] meta = new long[META.length];
@@ -506,19 +504,20 @@ final class ChunkCodec {
                 throw new DatasetException(file, META[i] + " is " + meta[i] + ", the manifest lists " + listed[i]);
             }
         }
-        dst.setMeta(meta[0], meta[1], (int) meta[2], (int) meta[3]);
-        readEpisodes(file, arrays, info, dst);
-        restoreHx(file, arrays, dst);
+        writer.setMeta(meta[0], meta[1], (int) meta[2], (int) meta[3]);
+        readEpisodes(file, arrays, info, writer);
+        restoreHx(file, arrays, writer);
     }
 
-    private static void readEpisodes(Path file, Map<String, Array> arrays, ChunkInfo info, Fragment dst) {
+    private static void readEpisodes(Path file, Map<String, Array> arrays, ChunkInfo info, FragmentWriter writer) {
+        Fragment dst = writer.fragment();
         long[] count = {info.episodes()};
         ByteBuffer env = require(file, arrays, "episodes.env", "<i4", count).data();
         ByteBuffer record = require(file, arrays, "episodes.record", "<i4", count).data();
         ByteBuffer len = require(file, arrays, "episodes.length", "<i4", count).data();
         ByteBuffer ret = require(file, arrays, "episodes.return", "<f8", count).data();
         ByteBuffer trunc = require(file, arrays, "episodes.truncated", "|b1", count).data();
-        dst.clearEpisodes();
+        writer.clearEpisodes();
         int n = dst.numEnvs();
         int length = dst.length();
         for (int i = 0; i < info.episodes(); i++) {
@@ -528,12 +527,12 @@ final class ChunkCodec {
                 throw new DatasetException(file, "episode " + i + " ends at env " + j + " record " + t
                         + ", outside the fragment's " + n + " envs and records 1.." + length);
             }
-            dst.episodes().add(j, t, ret.getDouble(8 * i), len.getInt(4 * i), trunc.get(i) != 0);
+            writer.addEpisode(j, t, ret.getDouble(8 * i), len.getInt(4 * i), trunc.get(i) != 0);
         }
     }
 
     /** Restores the chunk's optional {@code hx.<k>} arrays (absent where the fragment had no hx). */
-    private static void restoreHx(Path file, Map<String, Array> arrays, Fragment dst) {
+    private static void restoreHx(Path file, Map<String, Array> arrays, FragmentWriter dst) {
         List<Array> parts = new ArrayList<>();
         for (int k = 0; arrays.containsKey(HX_PREFIX + k); k++) {
             parts.add(arrays.get(HX_PREFIX + k));

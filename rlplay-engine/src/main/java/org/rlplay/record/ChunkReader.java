@@ -7,7 +7,7 @@ import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import java.util.Locale;
 import java.util.zip.CRC32;
-import org.rlplay.fragment.Fragment;
+import org.rlplay.fragment.FragmentWriter;
 
 /**
  * Reads and checks chunk files of one dataset: size and CRC-32 against the manifest, then the npz
@@ -54,7 +54,7 @@ final class ChunkReader {
     }
 
     /** Reads chunk {@code info} into {@code dst} (whose spec must be the manifest's), checking everything. */
-    void read(ChunkInfo info, Fragment dst) {
+    void read(ChunkInfo info, FragmentWriter dst) {
         Path file = path(dir, info);
         checkSize(dir, info);
         int size = Math.toIntExact(info.bytes());

@@ -6,7 +6,7 @@ import java.nio.file.Files;
 import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import org.rlplay.env.space.Space;
-import org.rlplay.fragment.Fragment;
+import org.rlplay.fragment.FragmentWriter;
 import org.rlplay.fragment.FragmentSpec;
 import org.rlplay.rollout.Rollout;
 
@@ -125,7 +125,7 @@ public final class Dataset {
      *
      * @throws DatasetException if the chunk is corrupted, truncated or foreign
      */
-    public void readChunk(int index, Fragment dst) {
+    public void readChunk(int index, FragmentWriter dst) {
         if (!dst.spec().equals(spec())) {
             throw new IllegalArgumentException("dst: layout " + dst.spec() + " differs from the dataset's " + spec());
         }
@@ -139,7 +139,7 @@ public final class Dataset {
      */
     public void verify() {
         ChunkReader reader = new ChunkReader(dir, manifest);
-        try (Fragment scratch = new Fragment(spec())) {
+        try (FragmentWriter scratch = new FragmentWriter(spec())) {
             for (ChunkInfo chunk : manifest.chunks()) {
                 reader.read(chunk, scratch);
             }

@@ -7,6 +7,7 @@ import java.util.concurrent.ArrayBlockingQueue;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.locks.LockSupport;
 import org.rlplay.fragment.Fragment;
+import org.rlplay.fragment.FragmentWriter;
 import org.rlplay.fragment.FragmentSpec;
 import org.rlplay.rollout.Rollout;
 
@@ -38,9 +39,9 @@ public final class Recorder implements AutoCloseable {
     private final FragmentSpec spec;
     private final RecorderOptions options;
     private final ChunkStore store;
-    private final List<Fragment> slots = new ArrayList<>();
-    private final ArrayBlockingQueue<Fragment> free;
-    private final ArrayBlockingQueue<Fragment> full;
+    private final List<FragmentWriter> slots = new ArrayList<>();
+    private final ArrayBlockingQueue<FragmentWriter> free;
+    private final ArrayBlockingQueue<FragmentWriter> full;
     private final Thread writer;
     private volatile boolean closing;
     private volatile Throwable failure;
@@ -64,7 +65,7 @@ public final class Recorder implements AutoCloseable {
         free = new ArrayBlockingQueue<>(capacity);
         full = new ArrayBlockingQueue<>(capacity);
         for (int i = 0; i < capacity; i++) {
-            Fragment slot = new Fragment(spec);
+            FragmentWriter slot = new FragmentWriter(spec);
             slots.add(slot);
             free.add(slot);
         }
@@ -139,19 +140,16 @@ public final class Recorder implements AutoCloseable {
             written = store.chunks();
             return;
         }
-        Fragment slot = takeFreeSlot();
-        slot.clearEpisodes();
-        f.copyEnvsTo(slot, 0);
-        slot.setMeta(f.sequence(), f.actorVersion(), f.collector(), f.envOffset());
-        slot.setHx(f.hx());
+        FragmentWriter slot = takeFreeSlot();
+        slot.copyFrom(f);
         full.add(slot);
     }
 
-    private Fragment takeFreeSlot() {
+    private FragmentWriter takeFreeSlot() {
         long deadline = System.nanoTime() + options.timeout().toNanos();
         try {
             while (true) {
-                Fragment slot = free.poll(POLL_MILLIS, TimeUnit.MILLISECONDS);
+                FragmentWriter slot = free.poll(POLL_MILLIS, TimeUnit.MILLISECONDS);
                 if (slot != null) {
                     return slot;
                 }
@@ -199,10 +197,10 @@ public final class Recorder implements AutoCloseable {
     }
 
     private void writeLoop() {
-        List<Fragment> group = new ArrayList<>(options.queueCapacity());
+        List<FragmentWriter> group = new ArrayList<>(options.queueCapacity());
         try {
             while (true) {
-                Fragment slot = full.poll(POLL_MILLIS, TimeUnit.MILLISECONDS);
+                FragmentWriter slot = full.poll(POLL_MILLIS, TimeUnit.MILLISECONDS);
                 if (slot != null) {
                     group.add(slot);
                     full.drainTo(group);
@@ -222,8 +220,10 @@ public final class Recorder implements AutoCloseable {
     }
 
     /** Writes the queued fragments as one group commit and frees their slots. */
-    private void append(List<Fragment> group) {
-        store.appendAll(group);
+    private void append(List<FragmentWriter> group) {
+        List<Fragment> fragments = new ArrayList<>(group.size());
+        group.forEach(w -> fragments.add(w.fragment()));
+        store.appendAll(fragments);
         written = store.chunks();
         free.addAll(group);
         group.clear();
@@ -265,7 +265,7 @@ public final class Recorder implements AutoCloseable {
             Thread.currentThread().interrupt();
             throw new DatasetException(dir, "interrupted while closing the recorder", e);
         } finally {
-            slots.forEach(Fragment::close);
+            slots.forEach(FragmentWriter::close);
         }
     }
 

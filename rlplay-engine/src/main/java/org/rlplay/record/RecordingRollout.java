@@ -1,7 +1,7 @@
 package org.rlplay.record;
 
 import org.rlplay.fragment.Fragment;
-import org.rlplay.fragment.FragmentSpec;
+import org.rlplay.rollout.ForwardingRollout;
 import org.rlplay.rollout.Rollout;
 
 /**
@@ -9,48 +9,17 @@ import org.rlplay.rollout.Rollout;
  * returning it; everything else (spec, steps, publishing weights, versions) is the wrapped rollout's. Owns both: closing it closes the recorder, then the wrapped rollout. Used from the
  * training loop's thread, like any rollout.
  */
-final class RecordingRollout implements Rollout {
-    private final Rollout inner;
+final class RecordingRollout extends ForwardingRollout {
     private final Recorder recorder;
 
     RecordingRollout(Rollout inner, Recorder recorder) {
-        this.inner = inner;
+        super(inner);
         this.recorder = recorder;
     }
 
     @Override
-    public FragmentSpec spec() {
-        return inner.spec();
-    }
-
-    @Override
-    public long envSteps() {
-        return inner.envSteps();
-    }
-
-    @Override
-    public long publish() {
-        return inner.publish();
-    }
-
-    @Override
-    public long version() {
-        return inner.version();
-    }
-
-    @Override
-    public long lag(Fragment f) {
-        return inner.lag(f);
-    }
-
-    @Override
-    public boolean hasNext() {
-        return inner.hasNext();
-    }
-
-    @Override
     public Fragment next() {
-        Fragment f = inner.next();
+        Fragment f = delegate.next();
         recorder.write(f);
         return f;
     }
@@ -60,7 +29,7 @@ final class RecordingRollout implements Rollout {
         try {
             recorder.close();
         } finally {
-            inner.close();
+            delegate.close();
         }
     }
 }

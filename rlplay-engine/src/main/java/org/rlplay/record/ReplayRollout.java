@@ -3,6 +3,7 @@ package org.rlplay.record;
 import java.util.NoSuchElementException;
 import java.util.Random;
 import org.rlplay.fragment.Fragment;
+import org.rlplay.fragment.FragmentWriter;
 import org.rlplay.fragment.FragmentSpec;
 import org.rlplay.rollout.Rollout;
 
@@ -15,7 +16,7 @@ final class ReplayRollout implements Rollout {
     private final Dataset dataset;
     private final ChunkReader reader;
     private final ReplayOptions options;
-    private final Fragment slot;
+    private final FragmentWriter slot;
     private final int[] order;
     private final Random random;
     private final long total;
@@ -26,7 +27,7 @@ final class ReplayRollout implements Rollout {
         this.dataset = dataset;
         this.reader = reader;
         this.options = options;
-        this.slot = new Fragment(dataset.spec());
+        this.slot = new FragmentWriter(dataset.spec());
         this.order = new int[dataset.numChunks()];
         this.random = new Random(options.seed());
         this.total = (long) order.length * options.passes();
@@ -63,7 +64,7 @@ final class ReplayRollout implements Rollout {
         }
         reader.read(dataset.manifest().chunks().get(order[position]), slot);
         served++;
-        return slot;
+        return slot.fragment();
     }
 
     private void newPass() {

@@ -5,6 +5,7 @@ import java.util.Arrays;
 import java.util.random.RandomGenerator;
 import org.rlplay.env.space.Space;
 import org.rlplay.fragment.Fragment;
+import org.rlplay.fragment.FragmentWriter;
 import org.rlplay.fragment.FragmentSpec;
 import org.rlplay.fragment.TransitionBatch;
 import org.rlplay.fragment.Transitions;
@@ -55,10 +56,11 @@ public final class TransitionSampler {
         }
         TransitionSampler sampler = new TransitionSampler(dataset.spec(), (int) transitions);
         ChunkReader reader = new ChunkReader(dataset.directory(), dataset.manifest());
-        try (Fragment f = new Fragment(dataset.spec())) {
+        try (FragmentWriter w = new FragmentWriter(dataset.spec())) {
+            Fragment f = w.fragment();
             boolean[] real = new boolean[f.length() * f.numEnvs()];
             for (ChunkInfo chunk : dataset.manifest().chunks()) {
-                reader.read(chunk, f);
+                reader.read(chunk, w);
                 sampler.add(f, real, dataset.directory().resolve(chunk.file()));
             }
         }

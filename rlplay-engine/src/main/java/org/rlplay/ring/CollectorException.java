@@ -33,7 +33,7 @@ public final class CollectorException extends RuntimeException {
     }
 
     /** A failure of collector {@code collectorIndex}, attributed to an env if the cause chain holds an {@link EnvException}. */
-    static CollectorException of(int collectorIndex, Throwable cause) {
+    public static CollectorException of(int collectorIndex, Throwable cause) {
         int env = NO_ENV;
         for (Throwable t = cause; t != null; t = t.getCause()) {
             if (t instanceof EnvException e) {

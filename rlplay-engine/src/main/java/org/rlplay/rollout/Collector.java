@@ -1,31 +1,37 @@
 package org.rlplay.rollout;
 
-import ai.djl.ndarray.NDArray;
-import ai.djl.ndarray.NDList;
 import java.util.Arrays;
 import org.rlplay.actor.Actor;
-import org.rlplay.actor.ActorOutput;
-import org.rlplay.actor.RecordBatch;
-import org.rlplay.actor.StepScope;
+import org.rlplay.actor.ActorDriver;
 import org.rlplay.env.ActionBatch;
 import org.rlplay.env.BatchStep;
 import org.rlplay.env.EnvException;
 import org.rlplay.env.VecEnv;
+import org.rlplay.env.space.ElementType;
+import org.rlplay.fragment.Column;
+import org.rlplay.fragment.ColumnSpec;
 import org.rlplay.fragment.Fragment;
 import org.rlplay.fragment.FragmentSpec;
+import org.rlplay.fragment.FragmentWriter;
 
 /**
  * The collection loop: steps a batch of envs and an actor and writes fragments, keeping the state
- * that runs across fragments (the lookahead record, hx, running episode statistics).
+ * that runs across fragments (the lookahead record, the actor's hx through its {@link ActorDriver},
+ * running episode statistics).
  *
- * <p>Every rollout mode drives collectors: {@code same} on the training loop's thread, the
- * decoupled modes on collector threads. One collector is used by one thread at a time. It owns its
- * {@link VecEnv} and the DJL scope holding hx, and closes both; it does not own the actor.
- * {@link #collect} allocates nothing per step beyond what the actor itself allocates.
+ * <p>The envs write each step's observations, rewards, final observations and info straight into
+ * the fragment's record (their {@link BatchStep} targets it); this loop copies the actions, checks
+ * that observations, final observations and rewards are finite, and derives {@code fin}, {@code trunc},
+ * {@code stepno} and the episode ends. Env info is stored as the env reported it: NaN stands for a
+ * key the env did not report at that step (the Gymnasium bridge's convention).
+ *
+ * <p>Every rollout mode drives collectors: {@code same} on the training loop's thread, the ring
+ * modes on collector threads. One collector is used by one thread at a time. It owns its
+ * {@link VecEnv} and its actor driver, and closes both; it does not own the actor. {@link #collect}
+ * allocates nothing per step beyond what the actor itself allocates.
  */
-public final class Collector implements AutoCloseable {
+final class Collector implements AutoCloseable {
     private final VecEnv envs;
-    private final Actor actor;
     private final RolloutConfig config;
     private final FragmentSpec spec;
     private final int index;
@@ -34,18 +40,16 @@ public final class Collector implements AutoCloseable {
     private final int obsSize;
     private final int actSize;
     private final int infoSize;
-    private final StepScope scope = new StepScope();
-    private final RecordBatch records;
-    private final ActionBatch actions;
-    private final ActorOutput out;
+    private final ElementType obsType;
+    private final boolean checkObs;
+    private final ActorDriver driver;
     private final BatchStep batch;
     private final Lookahead lookahead;
     private final boolean[] stuck;
     private final int[] ended;
-    private int stuckCount;
     private final double[] episodeReturn;
     private final int[] episodeLength;
-    private NDList hx;
+    private int stuckCount;
     private boolean started;
     private boolean closed;
     private long sequence;
@@ -58,9 +62,8 @@ public final class Collector implements AutoCloseable {
      * @param index     this collector's index (0 for {@code same})
      * @param envOffset global index of this collector's env 0, used for seeding and metadata
      */
-    public Collector(VecEnv envs, Actor actor, RolloutConfig config, int index, int envOffset) {
+    Collector(VecEnv envs, Actor actor, RolloutConfig config, int index, int envOffset) {
         this.envs = envs;
-        this.actor = actor;
         this.config = config;
         this.index = index;
         this.envOffset = envOffset;
@@ -70,11 +73,11 @@ public final class Collector implements AutoCloseable {
         this.obsSize = spec.observationSpace().size();
         this.actSize = spec.actionSpace().size();
         this.infoSize = spec.envInfoKeys().size();
-        this.records = new RecordBatch(spec, scope);
-        this.actions = new ActionBatch(spec.actionSpace(), numEnvs);
-        this.out = new ActorOutput(actions);
+        this.obsType = spec.observationSpace().storageType();
+        this.checkObs = obsType == ElementType.FLOAT32;
+        this.driver = new ActorDriver(actor, spec);
         this.batch = BatchStep.of(envs);
-        this.lookahead = new Lookahead(numEnvs, obsSize, actSize, spec.actionSpace().isDiscrete(), config.keepFinalObs());
+        this.lookahead = new Lookahead(spec);
         this.stuck = new boolean[numEnvs];
         this.ended = new int[numEnvs];
         this.episodeReturn = new double[numEnvs];
@@ -82,17 +85,21 @@ public final class Collector implements AutoCloseable {
     }
 
     /** The layout of the fragments this collector writes. */
-    public FragmentSpec spec() {
+    FragmentSpec spec() {
         return spec;
     }
 
+    int index() {
+        return index;
+    }
+
     /** Env steps taken so far (stuck envs in sticky mode are not stepped and not counted). */
-    public long envSteps() {
+    long envSteps() {
         return envSteps;
     }
 
     /** The seeds this collector resets its envs with at start-up: {@code seed + envOffset + j}. */
-    public long[] seeds() {
+    long[] seeds() {
         long[] seeds = new long[numEnvs];
         for (int j = 0; j < numEnvs; j++) {
             seeds[j] = config.seed() + envOffset + j;
@@ -101,105 +108,81 @@ public final class Collector implements AutoCloseable {
     }
 
     /**
-     * Writes the next fragment of this collector's stream into {@code f}, collected with the
-     * actor's current weights, labelled {@code actorVersion}.
+     * Writes the next fragment of this collector's stream into {@code w}'s fragment, collected with
+     * the actor's current weights, labelled {@code actorVersion}.
      */
-    public void collect(Fragment f, long actorVersion) {
+    void collect(FragmentWriter w, long actorVersion) {
         if (closed) {
             throw new IllegalStateException("collector " + index + " is closed");
         }
-        scope.noGrad();
-        f.setMeta(sequence++, actorVersion, index, envOffset);
-        f.clearEpisodes();
+        Fragment f = w.fragment();
+        driver.beginFragment();
+        w.setMeta(sequence++, actorVersion, index, envOffset);
+        w.clearEpisodes();
         if (!started) {
             startUp(f);
             started = true;
         } else {
             lookahead.writeTo(f);
         }
-        f.setHx(hx);
+        w.setHx(driver.hx());
         Arrays.fill(stuck, false);
         stuckCount = 0;
-        if (f.finalObs() != null) {
-            Arrays.fill(f.finalObs(), numEnvs * obsSize, f.finalObs().length, 0f);
+        Object finalObs = spec.keepFinalObs() ? f.column(ColumnSpec.FINAL_OBS).array() : null;
+        if (finalObs != null) {
+            obsType.clear(finalObs, numEnvs * obsSize, (spec.length() + 1) * numEnvs * obsSize);
         }
+        Object obs = f.column(ColumnSpec.OBS).array();
+        Object act = f.column(ColumnSpec.ACT).array();
+        ActionBatch actions = driver.actions();
+        Object taken = actions.ints() != null ? actions.ints() : actions.floats();
         int length = spec.length();
         for (int t = 0; t < length; t++) {
-            try {
-                records.bind(f, t);
-                out.bind(f, t);
-                NDList next = actor.step(records, hx, false, out);
-                if (!out.actionsWritten()) {
-                    throw new IllegalStateException("actor.step wrote no actions at record " + t
-                            + ": call out.actions(NDArray) or write out.actions()");
-                }
-                hx = adopt(next);
-                envs.step(actions, config.sticky() ? stuck : null, batch);
-                int count = absorb(f, t);
-                for (int i = 0; i < count; i++) {
-                    hx = adopt(actor.reset(hx, ended[i]));
-                }
-            } finally {
-                scope.endIteration();
+            driver.step(w, t);
+            int next = f.index(t + 1, 0);
+            batch.target(obs, next * obsSize, f.rew(), next, finalObs, next * obsSize,
+                    f.envInfo(), t * numEnvs * infoSize);
+            envs.step(actions, config.sticky() ? stuck : null, batch);
+            System.arraycopy(taken, 0, act, next * actSize, numEnvs * actSize);
+            int count = absorb(f, w, t);
+            for (int i = 0; i < count; i++) {
+                driver.reset(ended[i]);
             }
         }
-        try {
-            records.bind(f, length);
-            out.bind(f, length);
-            NDList discarded = actor.step(records, hx, true, out);
-            if (discarded != hx && discarded != null) {
-                closeExcept(discarded, hx);
-            }
-        } finally {
-            scope.endIteration();
-        }
+        driver.virtualStep(w, length);
         lookahead.readFrom(f);
     }
 
     /** Start-up record 0: reset observations, fin set, rew 0, act zero, stepno 0. */
     private void startUp(Fragment f) {
+        batch.target(f.column(ColumnSpec.OBS).array(), 0, f.rew(), 0, null, 0, f.envInfo(), 0);
         envs.reset(seeds(), batch);
-        checkFinite(batch.obs(), 0, "reset");
-        System.arraycopy(batch.obs(), 0, f.obs(), 0, numEnvs * obsSize);
+        checkFinite(batch.obs(), 0, "obs", "reset");
         Arrays.fill(f.stepno(), 0, numEnvs, 0);
         Arrays.fill(f.rew(), 0, numEnvs, 0f);
         Arrays.fill(f.fin(), 0, numEnvs, true);
         Arrays.fill(f.trunc(), 0, numEnvs, false);
-        if (f.actInts() != null) {
-            Arrays.fill(f.actInts(), 0, numEnvs * actSize, 0);
-        } else {
-            Arrays.fill(f.actFloats(), 0, numEnvs * actSize, 0f);
-        }
-        if (f.finalObs() != null) {
-            Arrays.fill(f.finalObs(), 0, numEnvs * obsSize, 0f);
+        Column act = f.column(ColumnSpec.ACT);
+        act.type().clear(act.array(), 0, numEnvs * actSize);
+        if (spec.keepFinalObs()) {
+            obsType.clear(f.column(ColumnSpec.FINAL_OBS).array(), 0, numEnvs * obsSize);
         }
     }
 
     /**
-     * Writes record t+1 and env info t from the batch step and the actions just taken: bulk copies
-     * for the whole batch, then one pass over the envs for flags, stepno and episode accounting.
+     * Completes record t+1 after the envs wrote into it: finiteness checks, then one pass over the
+     * envs for flags, stepno and episode accounting.
      *
      * @return the number of envs whose record t+1 has {@code fin} set, listed in {@code ended}
      */
-    private int absorb(Fragment f, int t) {
+    private int absorb(Fragment f, FragmentWriter w, int t) {
         int skipped = stuckCount;
         int prev = f.index(t, 0);
         int next = f.index(t + 1, 0);
-        float[] obs = f.obs();
-        System.arraycopy(batch.obs(), 0, obs, next * obsSize, numEnvs * obsSize);
-        System.arraycopy(batch.reward(), 0, f.rew(), next, numEnvs);
-        if (f.actInts() != null) {
-            System.arraycopy(actions.ints(), 0, f.actInts(), next * actSize, numEnvs * actSize);
-        } else {
-            System.arraycopy(actions.floats(), 0, f.actFloats(), next * actSize, numEnvs * actSize);
-        }
-        if (infoSize > 0) {
-            System.arraycopy(batch.info(), 0, f.envInfo(), t * numEnvs * infoSize, numEnvs * infoSize);
-        }
         if (config.sticky()) {
             repeatStuck(f, t);
         }
-        checkFinite(obs, next * obsSize, "step");
+        checkFinite(batch.obs(), next * obsSize, "obs", "step");
         checkFiniteRewards(f.rew(), next);
         int[] stepno = f.stepno();
         float[] rew = f.rew();
@@ -221,23 +204,29 @@ public final class Collector implements AutoCloseable {
             count += live ^ 1;
         }
         if (config.sticky()) {
-            count = endStickyEpisodes(f, t, count);
+            count = endStickyEpisodes(f, w, t, count);
         } else {
             for (int i = 0; i < count; i++) {
-                endEpisode(f, t, ended[i]);
+                endEpisode(f, w, t, ended[i]);
             }
         }
         envSteps += numEnvs - skipped;
         return count;
     }
 
-    /** Records the end of env j's episode at record t+1: final observation and statistics. */
-    private void endEpisode(Fragment f, int t, int j) {
-        int cell = f.index(t + 1, j);
-        if (f.finalObs() != null) {
-            System.arraycopy(batch.finalObs(), j * obsSize, f.finalObs(), cell * obsSize, obsSize);
+    /** Records the end of env j's episode at record t+1: checks its final observation, adds its statistics. */
+    private void endEpisode(Fragment f, FragmentWriter w, int t, int j) {
+        if (checkObs) {
+            float[] last = (float[]) batch.finalObs();
+            int from = batch.finalObsOffset() + j * obsSize;
+            for (int i = 0; i < obsSize; i++) {
+                if (!Float.isFinite(last[from + i])) {
+                    throw new EnvException(j, "finalObs: non-finite value " + last[from + i] + " at element " + i
+                            + " of the last observation of an episode");
+                }
+            }
         }
-        f.episodes().add(j, t + 1, episodeReturn[j], episodeLength[j], f.trunc()[cell]);
+        w.addEpisode(j, t + 1, episodeReturn[j], episodeLength[j], f.trunc()[f.index(t + 1, j)]);
         episodeReturn[j] = 0;
         episodeLength[j] = 0;
     }
@@ -248,7 +237,7 @@ public final class Collector implements AutoCloseable {
      *
      * @return the number of envs with fin at record t+1, listed in {@code ended}
      */
-    private int endStickyEpisodes(Fragment f, int t, int count) {
+    private int endStickyEpisodes(Fragment f, FragmentWriter w, int t, int count) {
         int next = f.index(t + 1, 0);
         int kept = 0;
         for (int i = 0; i < count; i++) {
@@ -260,7 +249,7 @@ public final class Collector implements AutoCloseable {
                 episodeReturn[j] = 0;
                 episodeLength[j] = 0;
             } else {
-                endEpisode(f, t, j);
+                endEpisode(f, w, t, j);
                 stuck[j] = true;
                 stuckCount++;
             }
@@ -284,11 +273,12 @@ public final class Collector implements AutoCloseable {
         }
     }
 
-    /** Sticky mode: envs stopped earlier in this fragment repeat their record with fin, rew 0, act 0. */
+    /** Sticky mode: envs stopped earlier in this fragment repeat their record with fin, rew 0, act 0, info 0. */
     private void repeatStuck(Fragment f, int t) {
         int prev = f.index(t, 0);
         int next = f.index(t + 1, 0);
-        float[] obs = f.obs();
+        Object obs = f.column(ColumnSpec.OBS).array();
+        Column act = f.column(ColumnSpec.ACT);
         for (int j = 0; j < numEnvs; j++) {
             if (!stuck[j]) {
                 continue;
@@ -299,61 +289,36 @@ public final class Collector implements AutoCloseable {
             f.rew()[cell] = 0f;
             f.fin()[cell] = true;
             f.trunc()[cell] = false;
-            if (f.actInts() != null) {
-                Arrays.fill(f.actInts(), cell * actSize, (cell + 1) * actSize, 0);
-            } else {
-                Arrays.fill(f.actFloats(), cell * actSize, (cell + 1) * actSize, 0f);
-            }
+            act.type().clear(act.array(), cell * actSize, (cell + 1) * actSize);
             if (infoSize > 0) {
                 Arrays.fill(f.envInfo(), (t * numEnvs + j) * infoSize, (t * numEnvs + j + 1) * infoSize, 0f);
             }
         }
     }
 
-    /** Throws naming the env and element of the first non-finite value in the N observations at {@code from}. */
-    private void checkFinite(float[] values, int from, String what) {
+    /**
+     * Throws naming the env and element of the first non-finite value among the N observations at
+     * {@code from} of {@code values} (float storage only: integer observations are always finite).
+     */
+    private void checkFinite(Object values, int from, String field, String what) {
+        if (!checkObs) {
+            return;
+        }
+        float[] v = (float[]) values;
         // an all-ones exponent (inf or NaN) carries into the sign bit: one branch-free pass
         int carry = 0;
         int end = from + numEnvs * obsSize;
         for (int k = from; k < end; k++) {
-            carry |= (Float.floatToRawIntBits(values[k]) & 0x7f800000) + 0x00800000;
+            carry |= (Float.floatToRawIntBits(v[k]) & 0x7f800000) + 0x00800000;
         }
         if (carry >= 0) {
             return;
         }
         for (int k = from; k < end; k++) {
-            if (!Float.isFinite(values[k])) {
+            if (!Float.isFinite(v[k])) {
                 int rel = k - from;
-                throw new EnvException(rel / obsSize, "obs: non-finite value " + values[k]
+                throw new EnvException(rel / obsSize, field + ": non-finite value " + v[k]
                         + " at element " + rel % obsSize + " after " + what);
-            }
-        }
-    }
-
-    /** Keeps {@code next} alive beyond the step scope and releases what of the old hx it dropped. */
-    private NDList adopt(NDList next) {
-        if (next == hx) {
-            return hx;
-        }
-        if (next != null) {
-            next.attach(scope.base());
-        }
-        if (hx != null) {
-            closeExcept(hx, next);
-        }
-        return next;
-    }
-
-    private static void closeExcept(NDList list, NDList keep) {
-        for (NDArray a : list) {
-            boolean kept = false;
-            if (keep != null) {
-                for (NDArray k : keep) {
-                    kept |= k == a;
-                }
-            }
-            if (!kept) {
-                a.close();
             }
         }
     }
@@ -368,8 +333,7 @@ public final class Collector implements AutoCloseable {
         try {
             envs.close();
         } finally {
-            hx = null;
-            scope.close();
+            driver.close();
         }
     }
 }

@@ -11,10 +11,15 @@ import org.rlplay.fragment.FragmentSpec;
  *
  * <p>The fragment returned by {@link #next()} stays valid until the next call to {@code next()}
  * (or {@code close()}); copy out what must outlive it. {@link #hasNext()} is true until the rollout
- * is closed. Failures of envs or actors surface from {@code hasNext()}/{@code next()}.
+ * is closed. Failures of envs or actors surface from {@code hasNext()}/{@code next()}, with the
+ * original cause; a failed rollout stays failed: every later {@code hasNext()}, {@code next()} and
+ * {@code publish()} throws the same exception, and the rollout only needs closing.
  *
- * <p>Used from one thread, the training loop's. {@link #close()} is idempotent and releases every
- * thread, env and native buffer the rollout owns (it owns its envs, not the actor).
+ * <p>Iterated by one thread, the training loop's: the engine's rollouts refuse {@code hasNext()},
+ * {@code next()} and {@code publish()} from a second thread. {@link #close()} may be called from
+ * any thread, is idempotent, and releases every thread, env and native buffer the rollout owns (it
+ * owns its envs, not the actor); {@code publish()} after {@code close()} throws
+ * {@link IllegalStateException}.
  */
 public interface Rollout extends Iterator<Fragment>, Iterable<Fragment>, AutoCloseable {
 

@@ -5,7 +5,6 @@ import java.util.List;
 import org.rlplay.actor.Actor;
 import org.rlplay.env.VecEnv;
 import org.rlplay.ring.RingConfig;
-import org.rlplay.ring.RingRollout;
 import org.rlplay.ring.WeightSync;
 
 /**
@@ -20,6 +19,9 @@ import org.rlplay.ring.WeightSync;
  * }</pre>
  */
 public final class Rollouts {
+    /** Every collector thread of a {@code single} or {@code multi} rollout has a name starting with this prefix. */
+    public static final String COLLECTOR_THREAD_PREFIX = RingRollout.THREAD_PREFIX;
+
     private Rollouts() {
     }
 

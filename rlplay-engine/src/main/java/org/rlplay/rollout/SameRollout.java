@@ -3,21 +3,28 @@ package org.rlplay.rollout;
 import java.util.NoSuchElementException;
 import org.rlplay.fragment.Fragment;
 import org.rlplay.fragment.FragmentSpec;
+import org.rlplay.fragment.FragmentWriter;
 
 /**
  * The {@code same} mode: each {@link #next()} collects one fragment on the caller's thread into a
  * single preallocated slot. Deterministic, no threads. The returned fragment is overwritten by the
  * next call.
+ *
+ * <p>A failed {@code next()} leaves the collector mid-fragment, so the rollout stays failed: every
+ * later {@code hasNext()}, {@code next()} and {@code publish()} rethrows the same exception, as the
+ * ring modes do. One thread iterates it ({@link LearnerThread}); {@code close()} may come from any.
  */
 final class SameRollout implements Rollout {
     private final Collector collector;
-    private final Fragment slot;
+    private final FragmentWriter slot;
+    private final LearnerThread learner = new LearnerThread();
     private long version;
-    private boolean closed;
+    private RuntimeException failure;
+    private volatile boolean closed;
 
     SameRollout(Collector collector) {
         this.collector = collector;
-        this.slot = new Fragment(collector.spec());
+        this.slot = new FragmentWriter(collector.spec());
     }
 
     @Override
@@ -33,6 +40,11 @@ final class SameRollout implements Rollout {
     /** Advances the version only: the actor is the learner's model and sees every update at once. */
     @Override
     public long publish() {
+        if (closed) {
+            throw new IllegalStateException("the rollout is closed");
+        }
+        learner.check("publish");
+        throwIfFailed();
         return ++version;
     }
 
@@ -43,7 +55,12 @@ final class SameRollout implements Rollout {
 
     @Override
     public boolean hasNext() {
-        return !closed;
+        if (closed) {
+            return false;
+        }
+        learner.check("hasNext");
+        throwIfFailed();
+        return true;
     }
 
     @Override
@@ -51,12 +68,28 @@ final class SameRollout implements Rollout {
         if (closed) {
             throw new NoSuchElementException("the rollout is closed");
         }
-        collector.collect(slot, version);
-        return slot;
+        learner.check("next");
+        throwIfFailed();
+        try {
+            collector.collect(slot, version);
+        } catch (RuntimeException e) {
+            failure = e;
+            throw e;
+        } catch (Error e) {
+            failure = new IllegalStateException("collection failed: " + e, e);
+            throw e;
+        }
+        return slot.fragment();
+    }
+
+    private void throwIfFailed() {
+        if (failure != null) {
+            throw failure;
+        }
     }
 
     @Override
-    public void close() {
+    public synchronized void close() {
         if (closed) {
             return;
         }

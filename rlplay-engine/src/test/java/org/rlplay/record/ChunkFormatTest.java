@@ -18,6 +18,7 @@ import java.util.zip.ZipInputStream;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.rlplay.fragment.Fragment;
+import org.rlplay.fragment.FragmentWriter;
 import org.rlplay.rollout.Rollout;
 
 /**
@@ -33,7 +34,7 @@ class ChunkFormatTest {
     @Test
     void chunksAreValidStoredZipsWhoseMembersMatchTheirCrcs() throws Exception {
         Path dir = tmp.resolve("data");
-        RecorderReplayTest.record(dir, RecorderOptions.defaults(), false).forEach(Fragment::close);
+        RecorderReplayTest.record(dir, RecorderOptions.defaults(), false).forEach(FragmentWriter::close);
         Manifest m = Dataset.open(dir).manifest();
         for (ChunkInfo c : m.chunks()) {
             Path file = dir.resolve(c.file());
@@ -75,20 +76,21 @@ class ChunkFormatTest {
     void encodingTheSameFragmentTwiceGivesTheSameBytesAndAnotherOneDiffers() {
         try (Rollout rollout = Fixtures.scriptedRollout(false)) {
             ChunkCodec codec = new ChunkCodec();
-            Fragment first = Fixtures.copy(rollout.next());
+            FragmentWriter copy = Fixtures.copy(rollout.next());
+            Fragment first = copy.fragment();
             byte[] a = bytes(codec.encode(first));
             byte[] other = bytes(codec.encode(rollout.next()));
             byte[] b = bytes(codec.encode(first));
             assertEquals(ByteBuffer.wrap(a), ByteBuffer.wrap(b));
             assertTrue(!ByteBuffer.wrap(a).equals(ByteBuffer.wrap(other)), "the second fragment has other data");
-            first.close();
+            copy.close();
         }
     }
 
     @Test
     void incrementalManifestIsExactlyTheFullSerialisation() {
         Path dir = tmp.resolve("m");
-        RecorderReplayTest.record(dir, RecorderOptions.defaults(), false).forEach(Fragment::close);
+        RecorderReplayTest.record(dir, RecorderOptions.defaults(), false).forEach(FragmentWriter::close);
         Manifest recorded = Dataset.open(dir).manifest();
         Manifest empty = new Manifest(recorded.schemaVersion(), recorded.envId(), false, recorded.spec(),
                 recorded.seeds(), recorded.attributes(), List.of(), List.of());

@@ -16,6 +16,7 @@ import java.util.stream.Stream;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.rlplay.fragment.Fragment;
+import org.rlplay.fragment.FragmentWriter;
 import org.rlplay.rollout.Rollout;
 
 /**
@@ -82,7 +83,7 @@ class CrashSafetyTest {
     @Test
     void everyStateAKillCanLeaveReadsAsTheCompleteChunksOnly() throws Exception {
         Path dir = tmp.resolve("data");
-        List<Fragment> recorded;
+        List<FragmentWriter> recorded;
         // three chunks written, then the process "dies": the recorder is never closed
         Recorder recorder = Recorder.create(dir, Fixtures.scriptedRollout(false).spec(), Fixtures.info(),
                 RecorderOptions.defaults().inline());
@@ -108,11 +109,11 @@ class CrashSafetyTest {
         dataset.verify();
         try (Rollout replay = dataset.replay(ReplayOptions.once())) {
             for (int k = 0; k < 3; k++) {
-                Fixtures.assertSameFragment(recorded.get(k), replay.next(), "fragment " + k);
+                Fixtures.assertSameFragment(recorded.get(k).fragment(), replay.next(), "fragment " + k);
             }
             assertFalse(replay.hasNext());
         }
-        recorded.forEach(Fragment::close);
+        recorded.forEach(FragmentWriter::close);
     }
 
     @Test

@@ -15,6 +15,7 @@ import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.rlplay.fragment.Fragment;
+import org.rlplay.fragment.FragmentWriter;
 import org.rlplay.rollout.Rollout;
 
 /** A corrupted, truncated or foreign file is a clear error naming the file and what is wrong. */
@@ -26,7 +27,7 @@ class DatasetValidationTest {
     @BeforeEach
     void recordDataset() {
         dir = tmp.resolve("data");
-        RecorderReplayTest.record(dir, RecorderOptions.defaults(), false).forEach(Fragment::close);
+        RecorderReplayTest.record(dir, RecorderOptions.defaults(), false).forEach(FragmentWriter::close);
     }
 
     private Path chunk(int k) {

@@ -18,8 +18,9 @@ import org.junit.jupiter.api.io.TempDir;
 import org.rlplay.env.space.Box;
 import org.rlplay.fragment.Episodes;
 import org.rlplay.fragment.Fragment;
+import org.rlplay.fragment.FragmentWriter;
 import org.rlplay.fragment.FragmentSpec;
-import org.rlplay.fragment.InfoColumn;
+import org.rlplay.fragment.Column;
 
 /**
  * Opens recorded datasets from Python with numpy alone ({@code numpy.load}, {@code json},
@@ -67,13 +68,13 @@ class PythonInteropTest {
     @Test
     void numpyReadsEveryArrayAsJavaWroteIt() throws Exception {
         Path dir = tmp.resolve("scripted");
-        List<Fragment> recorded = RecorderReplayTest.record(dir, RecorderOptions.defaults(), false);
+        List<FragmentWriter> recorded = RecorderReplayTest.record(dir, RecorderOptions.defaults(), false);
         JsonObject py = readWithNumpy(dir);
         assertEquals("Scripted-v0", py.get("env_id").getAsString());
         JsonArray chunks = py.getAsJsonArray("chunks");
         assertEquals(recorded.size(), chunks.size());
         for (int k = 0; k < recorded.size(); k++) {
-            Fragment f = recorded.get(k);
+            Fragment f = recorded.get(k).fragment();
             JsonObject arrays = chunks.get(k).getAsJsonObject();
             Map<String, Expected> expected = expected(f);
             assertEquals(expected.keySet(), withoutDerived(arrays.keySet()), "chunk " + k + " array names");
@@ -87,7 +88,7 @@ class PythonInteropTest {
             assertEquals(nextObs(f), doubles(arrays.getAsJsonObject("next_obs").getAsJsonArray("values")),
                     "chunk " + k + ": numpy's next observations are the Java transition view's");
         }
-        recorded.forEach(Fragment::close);
+        recorded.forEach(FragmentWriter::close);
     }
 
     @Test
@@ -96,8 +97,9 @@ class PythonInteropTest {
         Box obs = Box.of(Float.NEGATIVE_INFINITY, Float.POSITIVE_INFINITY, 2);
         Box act = Box.of(-2f, 2f, 2);
         FragmentSpec spec = new FragmentSpec(2, 1, obs, act, List.of(), true);
-        try (Fragment f = new Fragment(spec);
+        try (FragmentWriter w = new FragmentWriter(spec);
              Recorder recorder = Recorder.create(dir, spec, DatasetInfo.of("Continuous-v0", 3, 1))) {
+            Fragment f = w.fragment();
             for (int i = 0; i < f.actFloats().length; i++) {
                 f.actFloats()[i] = -1.5f + i;
                 f.obs()[i] = 0.1f * i;
@@ -135,7 +137,7 @@ class PythonInteropTest {
         m.put("trunc", new Expected("|b1", List.of((long) t1, (long) n), bools(f.trunc())));
         m.put("final_obs", new Expected("<f4", List.of((long) t1, (long) n, 3L), floats(f.finalObs())));
         m.put("env_info", new Expected("<f4", List.of((long) f.length(), (long) n, 1L), floats(f.envInfo())));
-        for (InfoColumn c : f.actorInfo()) {
+        for (Column c : f.actorInfo()) {
             List<Double> v = new ArrayList<>();
             for (int t = 0; t < t1; t++) {
                 for (int j = 0; j < n; j++) {

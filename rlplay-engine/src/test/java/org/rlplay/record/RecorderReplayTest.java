@@ -20,6 +20,7 @@ import org.junit.jupiter.api.Test;
 import org.rlplay.env.space.Box;
 import org.rlplay.env.space.Discrete;
 import org.rlplay.fragment.Fragment;
+import org.rlplay.fragment.FragmentWriter;
 import org.rlplay.rollout.Rollout;
 import org.rlplay.testing.ScriptedEnv;
 
@@ -31,8 +32,8 @@ class RecorderReplayTest {
     Path tmp;
 
     /** Records FRAGMENTS fragments of the scripted rollout into dir and returns deep copies of them. */
-    static List<Fragment> record(Path dir, RecorderOptions options, boolean sticky) {
-        List<Fragment> copies = new ArrayList<>();
+    static List<FragmentWriter> record(Path dir, RecorderOptions options, boolean sticky) {
+        List<FragmentWriter> copies = new ArrayList<>();
         try (Rollout rollout = Recorder.wrap(Fixtures.scriptedRollout(sticky), dir, Fixtures.info(), options)) {
             for (int k = 0; k < FRAGMENTS; k++) {
                 copies.add(Fixtures.copy(rollout.next()));
@@ -45,42 +46,42 @@ class RecorderReplayTest {
     @ValueSource(ints = {0, 1, 3})
     void replayYieldsTheRecordedFragmentsFieldByField(int queueCapacity) {
         Path dir = tmp.resolve("data");
-        List<Fragment> recorded = record(dir, RecorderOptions.defaults().withQueueCapacity(queueCapacity), false);
+        List<FragmentWriter> recorded = record(dir, RecorderOptions.defaults().withQueueCapacity(queueCapacity), false);
         Dataset dataset = Dataset.open(dir);
         assertEquals(FRAGMENTS, dataset.numChunks());
         try (Rollout replay = dataset.replay(ReplayOptions.once())) {
-            assertEquals(recorded.get(0).spec(), replay.spec());
+            assertEquals(recorded.get(0).fragment().spec(), replay.spec());
             for (int k = 0; k < FRAGMENTS; k++) {
                 assertTrue(replay.hasNext());
                 Fragment f = replay.next();
-                Fixtures.assertSameFragment(recorded.get(k), f, "fragment " + k);
+                Fixtures.assertSameFragment(recorded.get(k).fragment(), f, "fragment " + k);
             }
             assertFalse(replay.hasNext());
             assertThrows(NoSuchElementException.class, replay::next);
             assertEquals((long) FRAGMENTS * Fixtures.T * Fixtures.N, replay.envSteps());
         }
-        assertNull(recorded.get(0).hx(), "the scripted actor starts without hx: chunk 0 has none");
-        recorded.forEach(Fragment::close);
+        assertNull(recorded.get(0).fragment().hx(), "the scripted actor starts without hx: chunk 0 has none");
+        recorded.forEach(FragmentWriter::close);
     }
 
     @Test
     void stickyFragmentsRoundTripToo() {
         Path dir = tmp.resolve("sticky");
-        List<Fragment> recorded = record(dir, RecorderOptions.defaults(), true);
-        try (Fragment f = new Fragment(recorded.get(0).spec())) {
+        List<FragmentWriter> recorded = record(dir, RecorderOptions.defaults(), true);
+        try (FragmentWriter f = new FragmentWriter(recorded.get(0).fragment().spec())) {
             Dataset dataset = Dataset.open(dir);
             for (int k = 0; k < FRAGMENTS; k++) {
                 dataset.readChunk(k, f);
-                Fixtures.assertSameFragment(recorded.get(k), f, "sticky fragment " + k);
+                Fixtures.assertSameFragment(recorded.get(k).fragment(), f.fragment(), "sticky fragment " + k);
             }
         }
-        recorded.forEach(Fragment::close);
+        recorded.forEach(FragmentWriter::close);
     }
 
     @Test
     void manifestDescribesTheRecording() {
         Path dir = tmp.resolve("data");
-        List<Fragment> recorded = record(dir, RecorderOptions.defaults(), false);
+        List<FragmentWriter> recorded = record(dir, RecorderOptions.defaults(), false);
         Manifest m = Dataset.open(dir).manifest();
         assertEquals(Manifest.SCHEMA_VERSION, m.schemaVersion());
         assertTrue(m.complete());
@@ -104,17 +105,17 @@ class RecorderReplayTest {
             ChunkInfo c = m.chunks().get(k);
             assertEquals(ChunkStore.chunkName(k), c.file());
             assertEquals(k, c.sequence());
-            assertEquals(recorded.get(k).episodes().count(), c.episodes());
+            assertEquals(recorded.get(k).fragment().episodes().count(), c.episodes());
             assertTrue(c.crc32().matches("[0-9a-f]{8}"), c.crc32());
         }
         assertEquals(m, Manifest.parse(m.toJson()), "the manifest survives a JSON round trip");
-        recorded.forEach(Fragment::close);
+        recorded.forEach(FragmentWriter::close);
     }
 
     @Test
     void shuffledPassesVisitEveryChunkOncePerPassInASeededOrder() {
         Path dir = tmp.resolve("data");
-        record(dir, RecorderOptions.defaults(), false).forEach(Fragment::close);
+        record(dir, RecorderOptions.defaults(), false).forEach(FragmentWriter::close);
         Dataset dataset = Dataset.open(dir);
         List<Long> first = sequences(dataset, ReplayOptions.shuffled(3, 42));
         assertEquals(sequences(dataset, ReplayOptions.shuffled(3, 42)), first, "same seed, same order");
@@ -143,7 +144,7 @@ class RecorderReplayTest {
     @Test
     void aDatasetWithOtherSpacesIsRefusedWithBothDescriptions() {
         Path dir = tmp.resolve("data");
-        record(dir, RecorderOptions.defaults(), false).forEach(Fragment::close);
+        record(dir, RecorderOptions.defaults(), false).forEach(FragmentWriter::close);
         Dataset dataset = Dataset.open(dir);
         dataset.requireSpaces(ScriptedEnv.OBS, ScriptedEnv.ACT);
         DatasetException e = assertThrows(DatasetException.class,
@@ -159,7 +160,7 @@ class RecorderReplayTest {
     @Test
     void recordingIntoANonEmptyDirectoryIsRefused() throws Exception {
         Path dir = tmp.resolve("data");
-        record(dir, RecorderOptions.defaults(), false).forEach(Fragment::close);
+        record(dir, RecorderOptions.defaults(), false).forEach(FragmentWriter::close);
         DatasetException e = assertThrows(DatasetException.class,
                 () -> Recorder.create(dir, Dataset.open(dir).spec(), Fixtures.info()));
         assertTrue(e.getMessage().contains("not empty") && e.getMessage().contains("holds a dataset"), e.getMessage());

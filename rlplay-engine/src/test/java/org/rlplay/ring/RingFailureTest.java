@@ -54,7 +54,7 @@ class RingFailureTest {
 
     /** A batch of two envs whose env 1 is {@code faulty}. */
     static SerialVecEnv withFaulty(FaultyEnv faulty) {
-        List<Env> envs = new ArrayList<>();
+        List<Env<?>> envs = new ArrayList<>();
         envs.add(new ScriptedEnv(new int[] {3}, -1));
         envs.add(faulty);
         return new SerialVecEnv(envs);

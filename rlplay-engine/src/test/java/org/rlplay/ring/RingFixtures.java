@@ -13,8 +13,9 @@ import java.util.function.BooleanSupplier;
 import org.rlplay.env.SerialVecEnv;
 import org.rlplay.fragment.Episodes;
 import org.rlplay.fragment.Fragment;
-import org.rlplay.fragment.InfoColumn;
+import org.rlplay.fragment.Column;
 import org.rlplay.rollout.RolloutConfig;
+import org.rlplay.rollout.Rollouts;
 import org.rlplay.testing.ScriptedEnv;
 
 /** Shared pieces of the ring tests: scripted env batches, fragment fingerprints, thread checks. */
@@ -67,10 +68,10 @@ final class RingFixtures {
                     b.append(f.envInfo()[(t * f.numEnvs() + j) * info + i]).append(',');
                 }
             }
-            for (InfoColumn c : f.actorInfo()) {
+            for (Column c : f.actorInfo()) {
                 b.append(' ').append(c.name()).append('=');
-                for (int k = 0; k < c.bytesPerEnv(); k++) {
-                    b.append(c.data().get(c.offset(t, j) + k)).append(',');
+                for (int k = 0; k < c.width(); k++) {
+                    b.append(c.get(t, j, k)).append(',');
                 }
             }
             b.append('\n');
@@ -111,7 +112,7 @@ final class RingFixtures {
     static Set<String> collectorThreads() {
         Set<String> names = new TreeSet<>();
         for (Thread t : Thread.getAllStackTraces().keySet()) {
-            if (t.isAlive() && t.getName().startsWith(RingRollout.THREAD_PREFIX)) {
+            if (t.isAlive() && t.getName().startsWith(Rollouts.COLLECTOR_THREAD_PREFIX)) {
                 names.add(t.getName());
             }
         }

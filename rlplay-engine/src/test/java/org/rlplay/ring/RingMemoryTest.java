@@ -110,7 +110,7 @@ class RingMemoryTest {
     static void learn(Rollout rollout, int fragments) {
         for (int k = 0; k < fragments; k++) {
             Fragment f = rollout.next();
-            assertEquals(2, f.actorInfo("logits").elementShape()[0]);
+            assertEquals(2, f.actorInfo("logits").spec().shape()[0]);
             rollout.publish();
         }
     }

@@ -24,7 +24,7 @@ import org.junit.jupiter.api.Test;
 import org.rlplay.actor.Actor;
 import org.rlplay.env.VecEnv;
 import org.rlplay.fragment.Fragment;
-import org.rlplay.fragment.InfoColumn;
+import org.rlplay.fragment.Column;
 import org.rlplay.rollout.Rollout;
 import org.rlplay.rollout.Rollouts;
 import org.rlplay.testing.ScriptedActor;
@@ -159,7 +159,7 @@ class RingWeightsTest {
         for (int k = 0; k < fragments; k++) {
             Fragment f = rollout.next();
             long v = f.actorVersion();
-            InfoColumn y = f.actorInfo("y");
+            Column y = f.actorInfo("y");
             for (int t = 0; t <= f.length(); t++) {
                 for (int j = 0; j < f.numEnvs(); j++) {
                     assertEquals((float) v, y.getFloat(t, j, 0), "fragment " + k + " version " + v + " record " + t + " env " + j);

@@ -118,7 +118,7 @@ class RolloutErrorsTest {
     }
 
     static SerialVecEnv withFaultAt(int env, boolean nan) {
-        List<Env> list = new ArrayList<>();
+        List<Env<?>> list = new ArrayList<>();
         for (int j = 0; j < 4; j++) {
             list.add(j == env ? new FaultyEnv(nan ? FaultyEnv.Fault.NAN_OBSERVATION : FaultyEnv.Fault.THROW, 3)
                     : new ScriptedEnv(new int[] {100}, -1));

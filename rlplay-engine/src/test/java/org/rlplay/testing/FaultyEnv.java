@@ -8,13 +8,17 @@ import org.rlplay.env.Transition;
 import org.rlplay.env.space.Space;
 
 /** A {@link ScriptedEnv} (episodes of 5 steps) that misbehaves at its {@code at}-th step (counted from 1). */
-public final class FaultyEnv implements Env {
+public final class FaultyEnv implements Env<float[]> {
     /** What goes wrong. */
     public enum Fault {
         /** Throws {@code IllegalStateException("boom")}. */
         THROW,
         /** Steps normally, then writes NaN into observation element 1. */
         NAN_OBSERVATION,
+        /** Ends the episode (terminated) with NaN in element 1 of its last observation; the reset observation is finite. */
+        NAN_FINAL_OBSERVATION,
+        /** Steps normally but reports NaN as its info value (an env that does not report the key at this step). */
+        NAN_INFO,
         /** Blocks until interrupted, then throws. */
         HANG_INTERRUPTIBLY,
         /** Blocks, ignoring interrupts, until {@link #close()}. */
@@ -70,6 +74,17 @@ public final class FaultyEnv implements Env {
                 case NAN_OBSERVATION -> {
                     inner.step(actions, index, obs, off, out);
                     obs[off + 1] = Float.NaN;
+                    return;
+                }
+                case NAN_FINAL_OBSERVATION -> {
+                    inner.step(actions, index, obs, off, out);
+                    obs[off + 1] = Float.NaN;
+                    out.set(out.reward(), true, false);
+                    return;
+                }
+                case NAN_INFO -> {
+                    inner.step(actions, index, obs, off, out);
+                    out.info()[0] = Float.NaN;
                     return;
                 }
                 case HANG_INTERRUPTIBLY -> {

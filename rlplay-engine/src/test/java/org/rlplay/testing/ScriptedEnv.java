@@ -17,7 +17,7 @@ import org.rlplay.env.space.Space;
  * with action a is {@link #reward(int, int, int)}; info {@code "stepTaken"} is the step index s.
  * Actions: {@code Discrete(3)}.
  */
-public final class ScriptedEnv implements Env {
+public final class ScriptedEnv implements Env<float[]> {
     public static final Space OBS = Box.of(-1e9f, 1e9f, 3);
     public static final Space ACT = new Discrete(3);
 

@@ -90,8 +90,8 @@ public final class GymVecEnv implements VecEnv {
             Space obsSpace = SpaceCodec.parse(spaces[0]);
             Space actSpace = SpaceCodec.parse(spaces[1]);
             phase = "mapping the shared memory";
-            buffers = SharedBuffers.create(spec.numEnvs(), obsSpace.size(), actSpace.size(), actSpace.isDiscrete(),
-                    spec.infoKeys().size());
+            buffers = SharedBuffers.create(spec.numEnvs(), obsSpace.size(), obsSpace.storageType(), actSpace.size(),
+                    actSpace.isDiscrete(), spec.infoKeys().size());
             worker.attach(buffers.path().toString(), buffers.layout());
             buffers.unlink();
             return new GymVecEnv(spec, child, clientServer, worker, obsSpace, actSpace, buffers);

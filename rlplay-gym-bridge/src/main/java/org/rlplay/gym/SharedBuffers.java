@@ -18,13 +18,16 @@ import java.util.Map;
 import java.util.concurrent.ThreadLocalRandom;
 import org.rlplay.env.ActionBatch;
 import org.rlplay.env.BatchStep;
+import org.rlplay.env.space.ElementType;
 
 /**
  * The data plane of one {@link GymVecEnv}: a file in {@code /dev/shm} (or the temporary directory
  * where there is none) mapped into both the JVM and the Python child, holding the regions listed
  * in the Python module's docstring at 64-byte aligned offsets, in native byte order.
  *
- * <p>Java writes actions, the skip mask and seeds; Python writes observations, final observations,
+ * <p>Observations are held in their space's {@linkplain org.rlplay.env.space.Space#storageType()
+ * storage type} (a {@code uint8} image stays bytes), copied as they are into the {@link BatchStep}'s
+ * targets. Java writes actions, the skip mask and seeds; Python writes observations, final observations,
  * rewards, flags and info. The two never touch the memory at the same time: Java writes, then
  * makes one Py4J call, during which Python reads and writes, then Java reads after the call
  * returned (the socket round trip orders the accesses). Used by one thread at a time, the owner of
@@ -47,15 +50,18 @@ final class SharedBuffers {
     private final FloatBuffer actionFloats;
     private final ByteBuffer skip;
     private final LongBuffer seeds;
-    private final FloatBuffer obs;
-    private final FloatBuffer finalObs;
+    private final ElementType obsType;
+    private final ObsRegion obs;
+    private final ObsRegion finalObs;
     private final FloatBuffer reward;
     private final ByteBuffer terminated;
     private final ByteBuffer truncated;
     private final FloatBuffer info;
 
-    private SharedBuffers(int numEnvs, int obsSize, int actionWidth, boolean intActions, int infoSize) throws IOException {
+    private SharedBuffers(int numEnvs, int obsSize, ElementType obsType, int actionWidth, boolean intActions, int infoSize)
+            throws IOException {
         this.numEnvs = numEnvs;
+        this.obsType = obsType;
         this.obsSize = obsSize;
         this.actionWidth = actionWidth;
         this.infoSize = infoSize;
@@ -64,8 +70,9 @@ final class SharedBuffers {
         end = region("actions", end, 4L * numEnvs * actionWidth);
         end = region("skip", end, numEnvs);
         end = region("seeds", end, 8L * numEnvs);
-        end = region("obs", end, 4L * numEnvs * obsSize);
-        end = region("final_obs", end, 4L * numEnvs * obsSize);
+        long obsBytes = (long) obsType.bytes() * numEnvs * obsSize;
+        end = region("obs", end, obsBytes);
+        end = region("final_obs", end, obsBytes);
         end = region("reward", end, 4L * numEnvs);
         end = region("terminated", end, numEnvs);
         end = region("truncated", end, numEnvs);
@@ -87,8 +94,8 @@ final class SharedBuffers {
         this.actionFloats = intActions ? null : slice(map, "actions", 4L * numEnvs * actionWidth).asFloatBuffer();
         this.skip = slice(map, "skip", numEnvs);
         this.seeds = slice(map, "seeds", 8L * numEnvs).asLongBuffer();
-        this.obs = slice(map, "obs", 4L * numEnvs * obsSize).asFloatBuffer();
-        this.finalObs = slice(map, "final_obs", 4L * numEnvs * obsSize).asFloatBuffer();
+        this.obs = new ObsRegion(obsType, slice(map, "obs", obsBytes));
+        this.finalObs = new ObsRegion(obsType, slice(map, "final_obs", obsBytes));
         this.reward = slice(map, "reward", 4L * numEnvs).asFloatBuffer();
         this.terminated = slice(map, "terminated", numEnvs);
         this.truncated = slice(map, "truncated", numEnvs);
@@ -98,11 +105,13 @@ final class SharedBuffers {
     /**
      * Creates and maps the file for {@code numEnvs} envs.
      *
+     * @param obsType    the observations' storage type (the obs regions hold elements of it)
      * @param intActions actions are stored as int32 (discrete-like spaces) rather than float32
      */
-    static SharedBuffers create(int numEnvs, int obsSize, int actionWidth, boolean intActions, int infoSize) {
+    static SharedBuffers create(int numEnvs, int obsSize, ElementType obsType, int actionWidth, boolean intActions,
+                                int infoSize) {
         try {
-            return new SharedBuffers(numEnvs, obsSize, actionWidth, intActions, infoSize);
+            return new SharedBuffers(numEnvs, obsSize, obsType, actionWidth, intActions, infoSize);
         } catch (IOException e) {
             throw new GymBridgeException("cannot create the bridge's shared memory file: " + e, e);
         }
@@ -171,9 +180,9 @@ final class SharedBuffers {
         seeds.put(0, values, 0, numEnvs);
     }
 
-    /** Copies every env's observation into {@code out.obs()}. */
+    /** Copies every env's observation into {@code out}'s observation target. */
     void readObs(BatchStep out) {
-        obs.get(0, out.obs(), 0, numEnvs * obsSize);
+        obs.read(0, out.obs(), out.obsOffset(), numEnvs * obsSize);
     }
 
     /**
@@ -182,9 +191,9 @@ final class SharedBuffers {
      */
     void readStep(boolean[] skipped, BatchStep out) {
         if (skipped == null) {
-            obs.get(0, out.obs(), 0, numEnvs * obsSize);
-            reward.get(0, out.reward(), 0, numEnvs);
-            info.get(0, out.info(), 0, numEnvs * infoSize);
+            obs.read(0, out.obs(), out.obsOffset(), numEnvs * obsSize);
+            reward.get(0, out.reward(), out.rewardOffset(), numEnvs);
+            info.get(0, out.info(), out.infoOffset(), numEnvs * infoSize);
         }
         boolean[] term = out.terminated();
         boolean[] trunc = out.truncated();
@@ -193,14 +202,14 @@ final class SharedBuffers {
                 if (skipped[j]) {
                     continue;
                 }
-                obs.get(j * obsSize, out.obs(), j * obsSize, obsSize);
-                out.reward()[j] = reward.get(j);
-                info.get(j * infoSize, out.info(), j * infoSize, infoSize);
+                obs.read(j * obsSize, out.obs(), out.obsOffset() + j * obsSize, obsSize);
+                out.reward()[out.rewardOffset() + j] = reward.get(j);
+                info.get(j * infoSize, out.info(), out.infoOffset() + j * infoSize, infoSize);
             }
             term[j] = terminated.get(j) != 0;
             trunc[j] = truncated.get(j) != 0;
             if (term[j] || trunc[j]) {
-                finalObs.get(j * obsSize, out.finalObs(), j * obsSize, obsSize);
+                finalObs.read(j * obsSize, out.finalObs(), out.finalObsOffset() + j * obsSize, obsSize);
             }
         }
     }

@@ -41,7 +41,7 @@ class BridgeSpacesTest {
             }
             for (int t = 1; t <= 2; t++) {
                 envs.step(actions, out);
-                float[] seen = t == 2 ? out.finalObs() : out.obs();
+                float[] seen = (float[]) (t == 2 ? out.finalObs() : out.obs());
                 for (int j = 0; j < n; j++) {
                     for (int i = 0; i < width; i++) {
                         float sent = intActions != null ? intActions[j][i] : floatActions[j][i];
@@ -55,7 +55,7 @@ class BridgeSpacesTest {
                 }
             }
             for (int j = 0; j < n * width; j++) {
-                assertEquals(-5f, out.obs()[j], "after the autoreset obs is the reset observation");
+                assertEquals(-5f, ((float[]) out.obs())[j], "after the autoreset obs is the reset observation");
             }
         }
     }
@@ -105,28 +105,30 @@ class BridgeSpacesTest {
             assertArrayEquals(new float[] {0, 0, 0, -1, -1}, space.low());
             BatchStep out = BatchStep.of(envs);
             envs.reset(null, out);
-            assertArrayEquals(new float[] {1, 0, 0, 0.5f, -0f}, Arrays.copyOfRange(out.obs(), 0, 5));
+            assertArrayEquals(new float[] {1, 0, 0, 0.5f, -0f}, Arrays.copyOfRange((float[]) out.obs(), 0, 5));
             envs.step(new ActionBatch(envs.actionSpace(), 2), out);
-            assertArrayEquals(new float[] {0, 1, 0, 0.5f, -0.5f}, Arrays.copyOfRange(out.obs(), 5, 10));
+            assertArrayEquals(new float[] {0, 1, 0, 0.5f, -0.5f}, Arrays.copyOfRange((float[]) out.obs(), 5, 10));
         }
     }
 
     @Test
-    void uint8ImageObservationsArriveRowMajorAsFloats() {
+    void uint8ImageObservationsArriveRowMajorAsBytes() {
         try (GymVecEnv envs = GymEnvs.make(TestEnvs.spec("RlplayTest/Image-v0").numEnvs(2).build())) {
             float[] lo = new float[12];
             float[] hi = new float[12];
             Arrays.fill(hi, 255f);
             assertEquals(new Box(lo, hi, new int[] {2, 3, 2}, ElementType.UINT8), envs.observationSpace());
             BatchStep out = BatchStep.of(envs);
+            assertEquals(ElementType.UINT8, out.obsType(), "a uint8 image is stored as bytes, not widened");
             envs.reset(null, out);
             envs.step(new ActionBatch(envs.actionSpace(), 2), out);
+            byte[] obs = (byte[]) out.obs();
             for (int j = 0; j < 2; j++) {
                 int i = 0;
                 for (int h = 0; h < 2; h++) {
                     for (int w = 0; w < 3; w++) {
                         for (int c = 0; c < 2; c++) {
-                            assertEquals(100 * h + 10 * w + c + 1, out.obs()[j * 12 + i++], "(h, w, c) = " + h + w + c);
+                            assertEquals(100 * h + 10 * w + c + 1, obs[j * 12 + i++] & 0xff, "(h, w, c) = " + h + w + c);
                         }
                     }
                 }
@@ -142,11 +144,11 @@ class BridgeSpacesTest {
             assertEquals(List.of("prob"), lake.infoKeys());
             BatchStep out = BatchStep.of(lake);
             lake.reset(new long[] {0, 1}, out);
-            assertArrayEquals(new float[] {0, 0}, out.obs(), "FrozenLake starts in state 0");
+            assertArrayEquals(new int[] {0, 0}, (int[]) out.obs(), "FrozenLake starts in state 0, stored as int32");
             lake.step(new ActionBatch(lake.actionSpace(), 2), out);
             for (int j = 0; j < 2; j++) {
                 assertEquals(1f / 3f, out.info()[j], 1e-6f, "slippery transitions have probability 1/3");
-                float s = out.obs()[j];
+                int s = ((int[]) out.obs())[j];
                 assertTrue(s == 0 || s == 4, "moving left from state 0 slips to state 0 or 4: " + s);
             }
         }

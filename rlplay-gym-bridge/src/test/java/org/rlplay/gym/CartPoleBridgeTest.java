@@ -66,17 +66,17 @@ class CartPoleBridgeTest {
     @Test
     void seededResetIsReproducibleAndSeedsDiffer() {
         envs.reset(seeds(7), out);
-        float[] first = out.obs().clone();
+        float[] first = ((float[]) out.obs()).clone();
         envs.reset(seeds(7), out);
-        assertArrayEquals(first, out.obs());
+        assertArrayEquals(first, ((float[]) out.obs()));
         envs.reset(seeds(8), out);
-        assertFalse(Arrays.equals(first, out.obs()));
+        assertFalse(Arrays.equals(first, ((float[]) out.obs())));
         for (float v : first) {
             assertTrue(Math.abs(v) <= 0.05f, "reset observations are drawn from [-0.05, 0.05]: " + v);
         }
         // env j+1 with seed 8+j is env j+2's start with seed 7+(j+1)
         float[] shifted = Arrays.copyOfRange(first, 4, 4 * N);
-        assertArrayEquals(shifted, Arrays.copyOfRange(out.obs(), 0, 4 * (N - 1)));
+        assertArrayEquals(shifted, Arrays.copyOfRange(((float[]) out.obs()), 0, 4 * (N - 1)));
     }
 
     @Test
@@ -85,7 +85,7 @@ class CartPoleBridgeTest {
         for (int j = 0; j < N; j++) {
             double[] state = envs.state(j);
             for (int i = 0; i < 4; i++) {
-                assertEquals((float) state[i], out.obs()[j * 4 + i]);
+                assertEquals((float) state[i], ((float[]) out.obs())[j * 4 + i]);
             }
         }
     }
@@ -93,7 +93,7 @@ class CartPoleBridgeTest {
     @Test
     void autoresetsInTheSameStepWritingFinalObs() {
         envs.reset(seeds(3), out);
-        Arrays.fill(out.finalObs(), 99f);
+        Arrays.fill((float[]) out.finalObs(), 99f);
         boolean sawEnd = false;
         for (int t = 0; t < 60 && !sawEnd; t++) {
             Arrays.fill(actions.ints(), 1); // always push right: the pole falls within ~10 steps
@@ -103,16 +103,16 @@ class CartPoleBridgeTest {
                 assertFalse(out.truncated()[j]);
                 if (out.terminated()[j]) {
                     sawEnd = true;
-                    float x = out.finalObs()[j * 4];
-                    float theta = out.finalObs()[j * 4 + 2];
+                    float x = ((float[]) out.finalObs())[j * 4];
+                    float theta = ((float[]) out.finalObs())[j * 4 + 2];
                     assertTrue(Math.abs(x) > CartPole.X_THRESHOLD || Math.abs(theta) > CartPole.THETA_THRESHOLD_RADIANS,
                             "the final observation is the terminal state");
                     for (int i = 0; i < 4; i++) {
-                        assertTrue(Math.abs(out.obs()[j * 4 + i]) <= 0.05f, "obs is already the reset observation");
+                        assertTrue(Math.abs(((float[]) out.obs())[j * 4 + i]) <= 0.05f, "obs is already the reset observation");
                     }
                 } else {
                     for (int i = 0; i < 4; i++) {
-                        assertEquals(99f, out.finalObs()[j * 4 + i], "finalObs of a running env is left as it was");
+                        assertEquals(99f, ((float[]) out.finalObs())[j * 4 + i], "finalObs of a running env is left as it was");
                     }
                 }
             }
@@ -143,16 +143,16 @@ class CartPoleBridgeTest {
         double[] before = envs.state(1);
         boolean[] skip = new boolean[N];
         skip[1] = true;
-        Arrays.fill(out.obs(), 4, 8, -7f);
+        Arrays.fill(((float[]) out.obs()), 4, 8, -7f);
         out.reward()[1] = -3f;
         out.terminated()[1] = true;
         envs.step(actions, skip, out);
         assertArrayEquals(before, envs.state(1), "env 1 was not stepped");
-        assertArrayEquals(new float[] {-7f, -7f, -7f, -7f}, Arrays.copyOfRange(out.obs(), 4, 8));
+        assertArrayEquals(new float[] {-7f, -7f, -7f, -7f}, Arrays.copyOfRange(((float[]) out.obs()), 4, 8));
         assertEquals(-3f, out.reward()[1]);
         assertTrue(out.terminated()[1]);
         assertEquals(1f, out.reward()[0]);
-        assertNotEquals(-7f, out.obs()[8]);
+        assertNotEquals(-7f, ((float[]) out.obs())[8]);
     }
 
     @Test

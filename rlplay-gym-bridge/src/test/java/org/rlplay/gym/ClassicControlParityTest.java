@@ -93,8 +93,8 @@ class ClassicControlParityTest {
                     assertEquals(a.truncated()[j], b.truncated()[j], at + " truncated");
                     assertClose(a.reward()[j], b.reward()[j], TOLERANCE, at + " reward");
                     boolean done = a.done(j);
-                    float[] nativeObs = done ? a.finalObs() : a.obs();
-                    float[] gymObs = done ? b.finalObs() : b.obs();
+                    float[] nativeObs = (float[]) (done ? a.finalObs() : a.obs());
+                    float[] gymObs = (float[]) (done ? b.finalObs() : b.obs());
                     for (int i = 0; i < obsSize; i++) {
                         assertClose(nativeObs[j * obsSize + i], gymObs[j * obsSize + i], TOLERANCE, at + " obs[" + i + "]");
                     }

@@ -1,9 +1,9 @@
 package org.rlplay.examples.envs;
 
 import java.util.Arrays;
-import java.util.List;
 import org.rlplay.env.ActionBatch;
 import org.rlplay.env.Env;
+import org.rlplay.env.EnvWrapper;
 import org.rlplay.env.Transition;
 import org.rlplay.env.space.Box;
 import org.rlplay.env.space.Space;
@@ -16,19 +16,20 @@ import org.rlplay.env.space.Space;
  * <p>Owns the wrapped env and closes it. Stepping copies the kept elements out of a scratch buffer
  * allocated once; nothing is allocated per step. Not thread-safe, like every {@link Env}.
  */
-public final class ObservationMask implements Env {
-    private final Env env;
+public final class ObservationMask extends EnvWrapper<float[], float[]> {
     private final int[] keep;
     private final Box space;
     private final float[] full;
 
     /**
-     * @param env  the env to wrap (its observation space must be a flat float {@link Box})
+     * @param env  the env to wrap (its observation space must be a flat float {@link Box}, stored as {@code float[]})
      * @param keep indices of the observation elements to show, in the order to show them
      * @throws IllegalArgumentException naming {@code keep} if an index is out of range or repeated
      */
-    public ObservationMask(Env env, int... keep) {
-        if (!(env.observationSpace() instanceof Box box) || box.shape().length != 1) {
+    @SuppressWarnings("unchecked")
+    public ObservationMask(Env<?> env, int... keep) {
+        super((Env<float[]>) env);
+        if (!(env.observationSpace() instanceof Box box) || box.shape().length != 1 || !box.elementType().isFloat()) {
             throw new IllegalArgumentException("ObservationMask needs a flat Box observation space, got "
                     + env.observationSpace());
         }
@@ -49,7 +50,6 @@ public final class ObservationMask implements Env {
             low[i] = box.low(k);
             high[i] = box.high(k);
         }
-        this.env = env;
         this.keep = keep.clone();
         this.space = Box.of(low, high);
         this.full = new float[size];
@@ -58,16 +58,6 @@ public final class ObservationMask implements Env {
     @Override
     public Space observationSpace() {
         return space;
-    }
-
-    @Override
-    public Space actionSpace() {
-        return env.actionSpace();
-    }
-
-    @Override
-    public List<String> infoKeys() {
-        return env.infoKeys();
     }
 
     @Override
@@ -92,10 +82,5 @@ public final class ObservationMask implements Env {
         for (int i = 0; i < keep.length; i++) {
             obs[off + i] = full[keep[i]];
         }
-    }
-
-    @Override
-    public void close() {
-        env.close();
     }
 }

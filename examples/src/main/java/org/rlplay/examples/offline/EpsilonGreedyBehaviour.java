@@ -6,12 +6,12 @@ import ai.djl.ndarray.types.Shape;
 import java.util.List;
 import java.util.SplittableRandom;
 import org.rlplay.actor.Actor;
+import org.rlplay.actor.ActorCall;
 import org.rlplay.actor.ActorOutput;
 import org.rlplay.actor.RecordBatch;
 import org.rlplay.env.ActionBatch;
 import org.rlplay.env.space.Discrete;
 import org.rlplay.env.space.Space;
-import org.rlplay.fragment.Fragment;
 import org.rlplay.fragment.FragmentSpec;
 
 /**
@@ -36,9 +36,7 @@ public final class EpsilonGreedyBehaviour implements Actor {
     private final int numActions;
     private final double epsilon;
     private final SplittableRandom rng;
-    private Fragment scratch;
-    private ActionBatch greedyActions;
-    private ActorOutput greedyOut;
+    private ActorCall inner;
     private float[] probs;
 
     /**
@@ -71,14 +69,12 @@ public final class EpsilonGreedyBehaviour implements Actor {
     @Override
     public NDList step(RecordBatch in, NDList hx, boolean virtual, ActorOutput out) {
         int n = in.numEnvs();
-        if (scratch == null) {
-            scratch = new Fragment(new FragmentSpec(1, n, observations, actions, List.of(), false));
-            greedyActions = new ActionBatch(actions, n);
-            greedyOut = new ActorOutput(greedyActions);
+        if (inner == null) {
+            inner = new ActorCall(new FragmentSpec(1, n, observations, actions, List.of(), false));
             probs = new float[n * numActions];
         }
-        greedyOut.bind(scratch, 0);
-        NDList next = greedy.step(in, hx, virtual, greedyOut);
+        NDList next = inner.stepWithin(greedy, in, hx, virtual);
+        ActionBatch greedyActions = inner.actions();
         float uniform = (float) (epsilon / numActions);
         for (int j = 0; j < n; j++) {
             int g = greedyActions.discrete(j);
@@ -97,8 +93,8 @@ public final class EpsilonGreedyBehaviour implements Actor {
 
     @Override
     public void close() {
-        if (scratch != null) {
-            scratch.close();
+        if (inner != null) {
+            inner.close();
         }
     }
 }

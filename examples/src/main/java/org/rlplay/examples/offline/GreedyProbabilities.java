@@ -1,10 +1,7 @@
 package org.rlplay.examples.offline;
 
-import ai.djl.ndarray.NDList;
 import org.rlplay.actor.Actor;
-import org.rlplay.actor.ActorOutput;
-import org.rlplay.actor.RecordBatch;
-import org.rlplay.actor.StepScope;
+import org.rlplay.actor.ActorCall;
 import org.rlplay.algos.ope.ActionProbabilities;
 import org.rlplay.env.ActionBatch;
 import org.rlplay.env.space.Discrete;
@@ -21,7 +18,7 @@ public final class GreedyProbabilities implements ActionProbabilities, AutoClose
     private final Actor greedy;
     private final Discrete actions;
     private final double epsilon;
-    private final StepScope scope = new StepScope();
+    private ActorCall call;
 
     /**
      * @param greedy  the greedy actor (not owned)
@@ -40,32 +37,28 @@ public final class GreedyProbabilities implements ActionProbabilities, AutoClose
     @Override
     public void taken(Fragment f, double[] out) {
         int n = f.numEnvs();
-        RecordBatch records = new RecordBatch(f.spec(), scope);
-        ActionBatch choice = new ActionBatch(actions, n);
-        ActorOutput output = new ActorOutput(choice);
-        try (Fragment scratch = new Fragment(f.spec())) {
-            for (int t = 0; t < f.length(); t++) {
-                try {
-                    records.bind(f, t);
-                    output.bind(scratch, t);
-                    NDList hx = greedy.step(records, null, false, output);
-                    if (hx != null) {
-                        throw new IllegalArgumentException("the target actor is recurrent (it returned an hx);"
-                                + " off-policy evaluation here supports feed-forward policies only");
-                    }
-                } finally {
-                    scope.endIteration();
-                }
-                for (int j = 0; j < n; j++) {
-                    boolean greedyTaken = choice.discrete(j) == (int) f.act(t + 1, j, 0);
-                    out[t * n + j] = (greedyTaken ? 1 - epsilon : 0) + epsilon / actions.n();
-                }
+        if (call == null || call.actions().numEnvs() != n) {
+            close();
+            call = new ActorCall(f.spec());
+        }
+        for (int t = 0; t < f.length(); t++) {
+            ActionBatch choice = call.step(greedy, f, t, null, false);
+            if (call.returnedState()) {
+                throw new IllegalArgumentException("the target actor is recurrent (it returned an hx);"
+                        + " off-policy evaluation here supports feed-forward policies only");
+            }
+            for (int j = 0; j < n; j++) {
+                boolean greedyTaken = choice.discrete(j) == (int) f.act(t + 1, j, 0);
+                out[t * n + j] = (greedyTaken ? 1 - epsilon : 0) + epsilon / actions.n();
             }
         }
     }
 
     @Override
     public void close() {
-        scope.close();
+        if (call != null) {
+            call.close();
+            call = null;
+        }
     }
 }

@@ -10,10 +10,9 @@ import org.rlplay.actor.Actor;
 import org.rlplay.algos.loss.TargetNetworks;
 import org.rlplay.env.VecEnv;
 import org.rlplay.examples.envs.Envs;
-import org.rlplay.fragment.Fragment;
-import org.rlplay.fragment.FragmentSpec;
 import org.rlplay.ring.BlockWeightSync;
 import org.rlplay.ring.RingConfig;
+import org.rlplay.rollout.ForwardingRollout;
 import org.rlplay.rollout.Rollout;
 import org.rlplay.rollout.RolloutConfig;
 import org.rlplay.rollout.Rollouts;
@@ -121,56 +120,20 @@ public final class ActorRollouts {
     }
 
     /** A rollout that also closes the actors and replica networks made for it. */
-    private static final class Owned implements Rollout {
-        private final Rollout rollout;
+    private static final class Owned extends ForwardingRollout {
         private final List<Actor> actors;
         private final List<Networks> replicas;
 
         Owned(Rollout rollout, List<Actor> actors, List<Networks> replicas) {
-            this.rollout = rollout;
+            super(rollout);
             this.actors = actors;
             this.replicas = replicas;
         }
 
         @Override
-        public FragmentSpec spec() {
-            return rollout.spec();
-        }
-
-        @Override
-        public long envSteps() {
-            return rollout.envSteps();
-        }
-
-        @Override
-        public boolean hasNext() {
-            return rollout.hasNext();
-        }
-
-        @Override
-        public Fragment next() {
-            return rollout.next();
-        }
-
-        @Override
-        public long publish() {
-            return rollout.publish();
-        }
-
-        @Override
-        public long version() {
-            return rollout.version();
-        }
-
-        @Override
-        public long lag(Fragment f) {
-            return rollout.lag(f);
-        }
-
-        @Override
         public void close() {
             try {
-                rollout.close();
+                delegate.close();
             } finally {
                 for (Actor a : actors) {
                     a.close();

@@ -9,7 +9,7 @@ import ai.djl.nn.Block;
 import ai.djl.training.ParameterStore;
 import java.nio.ByteBuffer;
 import org.rlplay.fragment.Fragment;
-import org.rlplay.fragment.InfoColumn;
+import org.rlplay.fragment.Column;
 
 /**
  * A policy's probabilities of the actions a fragment logged: for a {@code Discrete} action space,
@@ -32,7 +32,7 @@ public interface ActionProbabilities {
      */
     static ActionProbabilities fromInfoProbabilities(String column) {
         return (f, out) -> {
-            InfoColumn c = f.actorInfo(column);
+            Column c = f.actorInfo(column);
             int n = f.numEnvs();
             for (int t = 0; t < f.length(); t++) {
                 for (int j = 0; j < n; j++) {
@@ -48,8 +48,8 @@ public interface ActionProbabilities {
      */
     static ActionProbabilities fromInfoLogits(String column) {
         return (f, out) -> {
-            InfoColumn c = f.actorInfo(column);
-            int actions = Math.toIntExact(c.elementShape()[0]);
+            Column c = f.actorInfo(column);
+            int actions = c.width();
             int n = f.numEnvs();
             for (int t = 0; t < f.length(); t++) {
                 for (int j = 0; j < n; j++) {

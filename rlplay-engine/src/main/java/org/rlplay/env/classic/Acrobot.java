@@ -26,7 +26,7 @@ import org.rlplay.env.space.Space;
  * <p>This env is unwrapped: it never truncates. {@code Acrobot-v1}'s 500-step limit is added by
  * {@link ClassicControl#registerAll}. Not thread-safe: use one instance from one thread at a time.
  */
-public final class Acrobot implements Env {
+public final class Acrobot implements Env<float[]> {
     public static final double DT = 0.2;
     public static final double LINK_LENGTH_1 = 1.0;
     public static final double LINK_LENGTH_2 = 1.0;

@@ -24,7 +24,7 @@ import org.rlplay.env.space.Space;
  * <p>This env is unwrapped: it never truncates. {@code CartPole-v1}'s 500-step limit is added by
  * {@link ClassicControl#registerAll}. Not thread-safe: use one instance from one thread at a time.
  */
-public final class CartPole implements Env {
+public final class CartPole implements Env<float[]> {
     private static final double GRAVITY = 9.8;
     private static final double MASS_CART = 1.0;
     private static final double MASS_POLE = 0.1;

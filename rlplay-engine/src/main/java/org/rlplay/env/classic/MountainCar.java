@@ -24,7 +24,7 @@ import org.rlplay.env.space.Space;
  * <p>This env is unwrapped: it never truncates. {@code MountainCar-v0}'s 200-step limit is added by
  * {@link ClassicControl#registerAll}. Not thread-safe: use one instance from one thread at a time.
  */
-public final class MountainCar implements Env {
+public final class MountainCar implements Env<float[]> {
     public static final double MIN_POSITION = -1.2;
     public static final double MAX_POSITION = 0.6;
     public static final double MAX_SPEED = 0.07;

@@ -26,7 +26,7 @@ import org.rlplay.env.space.Space;
  * <p>This env is unwrapped: it never truncates. {@code Pendulum-v1}'s 200-step limit is added by
  * {@link ClassicControl#registerAll}. Not thread-safe: use one instance from one thread at a time.
  */
-public final class Pendulum implements Env {
+public final class Pendulum implements Env<float[]> {
     /** Gymnasium's default gravity. */
     public static final double DEFAULT_G = 10.0;
     public static final double MAX_SPEED = 8;

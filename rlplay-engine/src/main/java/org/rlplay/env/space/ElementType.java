@@ -1,36 +1,99 @@
 package org.rlplay.env.space;
 
+import java.util.Locale;
+
 /**
- * The primitive type of a space's elements as Gymnasium declares it ({@code space.dtype}).
+ * A primitive element type, named as numpy names it: the declared type of a space's elements
+ * ({@code space.dtype}) and the storage type of every column of a fragment.
  *
- * <p>The engine stores {@link #FLOAT32}/{@link #FLOAT64} values as {@code float} and every other
- * type as {@code int}; observations are always stored as {@code float} (exact for 8 and 16 bit
- * integers and for integers of magnitude below 2^24).
+ * <p>Each type is stored in one Java primitive array type ({@link #arrayType()}): {@code boolean[]}
+ * for {@link #BOOL}, {@code byte[]} for {@link #UINT8} (read unsigned) and {@link #INT8},
+ * {@code int[]}, {@code long[]}, {@code float[]}, {@code double[]} for the others. A space stores its
+ * observations as {@link Space#storageType()}, which keeps 8-bit integers as they are (an image stays
+ * {@code uint8}), narrows other integers to {@link #INT32} and floats to {@link #FLOAT32}.
  */
 public enum ElementType {
-    FLOAT32,
-    FLOAT64,
-    INT64,
-    INT32,
-    INT8,
-    UINT8;
+    BOOL(1, boolean[].class),
+    UINT8(1, byte[].class),
+    INT8(1, byte[].class),
+    INT32(4, int[].class),
+    INT64(8, long[].class),
+    FLOAT32(4, float[].class),
+    FLOAT64(8, double[].class);
 
-    /** Parses a numpy dtype name such as {@code "float32"} or {@code "uint8"}. */
+    private final int bytes;
+    private final Class<?> arrayType;
+
+    ElementType(int bytes, Class<?> arrayType) {
+        this.bytes = bytes;
+        this.arrayType = arrayType;
+    }
+
+    /** Parses a numpy dtype name such as {@code "float32"}, {@code "uint8"} or {@code "bool"}. */
     public static ElementType ofNumpy(String dtype) {
-        switch (dtype) {
-            case "float32": return FLOAT32;
-            case "float64": return FLOAT64;
-            case "int64": return INT64;
-            case "int32": return INT32;
-            case "int8": return INT8;
-            case "uint8": return UINT8;
-            default: throw new IllegalArgumentException("unsupported element type '" + dtype
-                    + "': expected one of float32, float64, int64, int32, int8, uint8");
+        for (ElementType t : values()) {
+            if (t.numpyName().equals(dtype)) {
+                return t;
+            }
         }
+        throw new IllegalArgumentException("unsupported element type '" + dtype
+                + "': expected one of bool, uint8, int8, int32, int64, float32, float64");
     }
 
     /** The numpy name of this type, e.g. {@code "float32"}. */
     public String numpyName() {
-        return name().toLowerCase(java.util.Locale.ROOT);
+        return name().toLowerCase(Locale.ROOT);
+    }
+
+    /** Bytes per element. */
+    public int bytes() {
+        return bytes;
+    }
+
+    /** The Java array type that stores elements of this type. */
+    public Class<?> arrayType() {
+        return arrayType;
+    }
+
+    /** True for {@link #FLOAT32} and {@link #FLOAT64}. */
+    public boolean isFloat() {
+        return this == FLOAT32 || this == FLOAT64;
+    }
+
+    /** A new zeroed array of {@code n} elements of {@link #arrayType()}. */
+    public Object allocate(int n) {
+        switch (this) {
+            case BOOL: return new boolean[n];
+            case UINT8: case INT8: return new byte[n];
+            case INT32: return new int[n];
+            case INT64: return new long[n];
+            case FLOAT32: return new float[n];
+            default: return new double[n];
+        }
+    }
+
+    /** Element {@code i} of {@code array} (of {@link #arrayType()}) as a double; uint8 is read unsigned. */
+    public double get(Object array, int i) {
+        switch (this) {
+            case BOOL: return ((boolean[]) array)[i] ? 1 : 0;
+            case UINT8: return ((byte[]) array)[i] & 0xff;
+            case INT8: return ((byte[]) array)[i];
+            case INT32: return ((int[]) array)[i];
+            case INT64: return ((long[]) array)[i];
+            case FLOAT32: return ((float[]) array)[i];
+            default: return ((double[]) array)[i];
+        }
+    }
+
+    /** Sets elements {@code [from, to)} of {@code array} (of {@link #arrayType()}) to zero. */
+    public void clear(Object array, int from, int to) {
+        switch (this) {
+            case BOOL: java.util.Arrays.fill((boolean[]) array, from, to, false); break;
+            case UINT8: case INT8: java.util.Arrays.fill((byte[]) array, from, to, (byte) 0); break;
+            case INT32: java.util.Arrays.fill((int[]) array, from, to, 0); break;
+            case INT64: java.util.Arrays.fill((long[]) array, from, to, 0L); break;
+            case FLOAT32: java.util.Arrays.fill((float[]) array, from, to, 0f); break;
+            default: java.util.Arrays.fill((double[]) array, from, to, 0d); break;
+        }
     }
 }

@@ -6,9 +6,10 @@ import java.util.SplittableRandom;
  * The set of values an observation or an action may take, with Gymnasium's meaning.
  *
  * <p>Every space has a flat element count ({@link #size()}): the number of primitive elements one
- * value occupies in the engine's buffers. Values are stored as {@code float} (observations, float
- * actions) or {@code int} (discrete-like actions) depending on {@link #isDiscrete()}. Spaces are
- * immutable and thread-safe.
+ * value occupies in the engine's buffers. Observations are stored as {@link #storageType()}
+ * ({@code float} for float spaces, {@code byte} for 8-bit integers, {@code int} for other integers);
+ * actions as {@code int} when {@link #isDiscrete()}, else as {@code float}. Spaces are immutable and
+ * thread-safe.
  */
 public sealed interface Space permits Box, Discrete, MultiDiscrete, MultiBinary {
 
@@ -21,9 +22,22 @@ public sealed interface Space permits Box, Discrete, MultiDiscrete, MultiBinary 
     /** The element type used to store values of this space. */
     ElementType elementType();
 
-    /** True when values are stored as {@code int} (Discrete, MultiDiscrete, MultiBinary, integer Box). */
+    /** True when actions of this space are stored as {@code int} (Discrete, MultiDiscrete, MultiBinary, integer Box). */
     default boolean isDiscrete() {
-        return elementType() != ElementType.FLOAT32 && elementType() != ElementType.FLOAT64;
+        return !elementType().isFloat();
+    }
+
+    /**
+     * The element type observations of this space are stored as, in env buffers, fragments and
+     * recordings: {@code uint8} and {@code int8} as they are (images stay bytes), other integer
+     * types as {@code int32}, float types as {@code float32}.
+     */
+    default ElementType storageType() {
+        ElementType e = elementType();
+        if (e == ElementType.UINT8 || e == ElementType.INT8) {
+            return e;
+        }
+        return e.isFloat() ? ElementType.FLOAT32 : ElementType.INT32;
     }
 
     /** Writes one random value of this space into {@code out[off .. off+size())}. */

@@ -1,4 +1,4 @@
-package org.rlplay.ring;
+package org.rlplay.rollout;
 
 import com.lmax.disruptor.AlertException;
 import com.lmax.disruptor.RingBuffer;
@@ -6,13 +6,11 @@ import com.lmax.disruptor.Sequence;
 import com.lmax.disruptor.SequenceBarrier;
 import com.lmax.disruptor.TimeoutException;
 import com.lmax.disruptor.WaitStrategy;
-import java.lang.invoke.VarHandle;
-import java.util.concurrent.locks.LockSupport;
 
 /**
  * The learner's wait for a fragment: parks (no spinning, no allocation) until the requested
- * sequence is <em>published</em>, the barrier is alerted (close or collector failure), or the
- * timeout passes.
+ * sequence is <em>published</em>, the barrier is alerted (close or collector failure), the thread
+ * is interrupted, or the timeout passes.
  *
  * <p>Disruptor's own strategies wait for the cursor, which a multi-producer ring advances when a
  * sequence is claimed; our collectors hold a claim for a whole fragment, so waiting on the cursor
@@ -22,11 +20,17 @@ import java.util.concurrent.locks.LockSupport;
  */
 final class FragmentWaitStrategy implements WaitStrategy {
     private final long timeoutNanos;
+    private final Waiter waiter;
+    private final Waiter.Condition published = s -> ring().isAvailable(s);
     private RingBuffer<?> ring;
-    private volatile Thread waiter;
+    private volatile SequenceBarrier barrier;
 
     FragmentWaitStrategy(long timeoutNanos) {
         this.timeoutNanos = timeoutNanos;
+        this.waiter = new Waiter(ignored -> {
+            SequenceBarrier b = barrier;
+            return b != null && b.isAlerted() || Thread.currentThread().isInterrupted();
+        });
     }
 
     /** Sets the ring whose publications this strategy waits for; once, before any producer starts. */
@@ -34,41 +38,30 @@ final class FragmentWaitStrategy implements WaitStrategy {
         this.ring = ringBuffer;
     }
 
+    private RingBuffer<?> ring() {
+        return ring;
+    }
+
     @Override
     public long waitFor(long sequence, Sequence cursor, Sequence dependentSequence, SequenceBarrier barrier)
             throws AlertException, InterruptedException, TimeoutException {
-        if (ring.isAvailable(sequence)) {
-            return cursor.get();
-        }
-        long deadline = System.nanoTime() + timeoutNanos;
-        waiter = Thread.currentThread();
-        try {
-            while (true) {
-                VarHandle.fullFence();
-                if (ring.isAvailable(sequence)) {
-                    return cursor.get();
-                }
+        this.barrier = barrier;
+        switch (waiter.await(published, sequence, System.nanoTime() + timeoutNanos)) {
+            case READY:
+                return cursor.get();
+            case TIMED_OUT:
+                throw TimeoutException.INSTANCE;
+            default:
                 barrier.checkAlert();
                 if (Thread.interrupted()) {
                     throw new InterruptedException("interrupted while waiting for ring sequence " + sequence);
                 }
-                long left = deadline - System.nanoTime();
-                if (left <= 0) {
-                    throw TimeoutException.INSTANCE;
-                }
-                LockSupport.parkNanos(this, left);
-            }
-        } finally {
-            waiter = null;
+                throw AlertException.INSTANCE;
         }
     }
 
     @Override
     public void signalAllWhenBlocking() {
-        VarHandle.fullFence();
-        Thread w = waiter;
-        if (w != null) {
-            LockSupport.unpark(w);
-        }
+        waiter.wake();
     }
 }

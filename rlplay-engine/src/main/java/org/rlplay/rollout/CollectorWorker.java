@@ -1,10 +1,10 @@
-package org.rlplay.ring;
+package org.rlplay.rollout;
 
 import ai.djl.engine.Engine;
 import ai.djl.pytorch.engine.PtEngine;
 import ai.djl.pytorch.jni.JniUtils;
 import java.util.concurrent.atomic.AtomicBoolean;
-import org.rlplay.rollout.Collector;
+import org.rlplay.ring.CollectorException;
 
 /**
  * One collector thread of a {@link RingRollout}: claims a ring sequence, waits for the lag bound if
@@ -12,18 +12,17 @@ import org.rlplay.rollout.Collector;
  * slot and publishes the sequence (in {@code finally}, so a failure never leaves the ring stuck);
  * repeats until the rollout stops.
  *
- * <p>Owns its {@link Collector} (envs, DJL scope) and closes it when the thread ends; the rollout
- * closes it from the closing thread instead if the thread does not end in time. The volatile
- * fields are read by the learner's thread to wake this thread and to describe a hang.
+ * <p>Owns its {@link Collector} (envs, actor driver) and closes it when the thread ends; the
+ * rollout's {@link CollectorThreads} close it from the closing thread instead if the thread does not
+ * end in time. The volatile fields are read by the learner's thread to describe a hang.
  */
 final class CollectorWorker implements Runnable {
     final int index;
     final Thread thread;
     private final Collector collector;
     private final RingRollout owner;
+    private final ProducerGate gate;
     private final AtomicBoolean collectorClosed = new AtomicBoolean();
-    /** Set while this thread is parked waiting for ring space or for the lag bound. */
-    volatile boolean parked;
     /** The ring sequence being written, or -1. */
     volatile long writing = -1;
     /** {@link System#nanoTime()} when the current sequence was claimed. */
@@ -33,10 +32,11 @@ final class CollectorWorker implements Runnable {
     private volatile RuntimeException closeFailure;
     private long version;
 
-    CollectorWorker(int index, Collector collector, RingRollout owner, String threadName) {
-        this.index = index;
+    CollectorWorker(Collector collector, RingRollout owner, ProducerGate gate, String threadName) {
+        this.index = collector.index();
         this.collector = collector;
         this.owner = owner;
+        this.gate = gate;
         this.thread = new Thread(this, threadName);
         this.thread.setDaemon(true);
     }
@@ -49,7 +49,7 @@ final class CollectorWorker implements Runnable {
             }
             while (true) {
                 activity = "waiting for a free slot";
-                long sequence = owner.claim(this);
+                long sequence = gate.claim(index);
                 if (sequence < 0 || !fill(sequence)) {
                     return;
                 }
@@ -85,14 +85,14 @@ final class CollectorWorker implements Runnable {
         writing = sequence;
         try {
             activity = "waiting for the lag bound before";
-            if (!owner.awaitLag(this, sequence)) {
+            if (!gate.awaitLag(index, sequence)) {
                 return false;
             }
             activity = "adopting weights for";
             version = owner.weights().adopt(index, version);
             activity = "collecting";
             long before = collector.envSteps();
-            collector.collect(slot.fragment, version);
+            collector.collect(slot.writer, version);
             slot.envSteps = collector.envSteps() - before;
             slot.complete = true;
             return true;
