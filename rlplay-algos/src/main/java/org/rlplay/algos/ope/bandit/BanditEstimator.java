@@ -134,7 +134,7 @@ public final class BanditEstimator {
                         + "a normal interval does not apply to it; use IntervalMethod.bootstrap");
             }
             double z = NormalDistribution.of(0, 1).inverseCumulativeProbability(0.5 + normal.level() / 2);
-            double half = z * terms.baseStandardDeviation() / Math.sqrt(terms.rows);
+            double half = z * terms.baseStandardDeviation(value) / Math.sqrt(terms.rows);
             lower = value - half;
             upper = value + half;
         } else {

@@ -90,16 +90,13 @@ final class RowTerms {
         return sumBase / count + (sumDen != 0 ? sumNum / sumDen : 0);
     }
 
-    /** The sample standard deviation (n - 1) of the base terms; 0 for a single row. */
-    double baseStandardDeviation() {
-        double mean = 0;
-        double m2 = 0;
+    /** The sample standard deviation (n - 1) of the base terms about their mean {@code mean}; 0 for one row. */
+    double baseStandardDeviation(double mean) {
+        double squares = 0;
         for (int i = 0; i < rows; i++) {
-            double x = base(i);
-            double delta = x - mean;
-            mean += delta / (i + 1);
-            m2 += delta * (x - mean);
+            double d = base(i) - mean;
+            squares += d * d;
         }
-        return rows > 1 ? Math.sqrt(m2 / (rows - 1)) : 0;
+        return rows > 1 ? Math.sqrt(squares / (rows - 1)) : 0;
     }
 }

@@ -153,7 +153,21 @@ class BanditEstimatorTest {
         assertEquals(1, mean, 0.005);
         assertEquals(1, (double) sumSquares / n - mean * mean, 0.01);
         assertEquals(Math.exp(-1), (double) zeros / n, 0.002);
-        assertEquals(12, PoissonBootstrap.poisson((1L << 32) - 1), 1);
+        assertEquals(12, PoissonBootstrap.poisson((1L << 32) - 1));
+    }
+
+    @Test
+    void theBucketTableDrawsExactlyWhatTheThresholdSearchDraws() {
+        java.util.SplittableRandom random = new java.util.SplittableRandom(4);
+        for (int i = 0; i < 1_000_000; i++) {
+            long u = random.nextLong() >>> 32;
+            assertEquals(PoissonBootstrap.search(u), PoissonBootstrap.poisson(u), "u = " + u);
+        }
+        for (long j = 0; j < 1 << 12; j++) {
+            for (long u : new long[] {j << 20, (j << 20) + (1 << 19), ((j + 1) << 20) - 1}) {
+                assertEquals(PoissonBootstrap.search(u), PoissonBootstrap.poisson(u), "u = " + u);
+            }
+        }
     }
 
     @Test
