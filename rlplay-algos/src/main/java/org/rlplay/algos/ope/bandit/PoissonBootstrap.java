@@ -1,0 +1,137 @@
+package org.rlplay.algos.ope.bandit;
+
+import java.util.Arrays;
+import java.util.SplittableRandom;
+
+/**
+ * The Poisson bootstrap of {@link IntervalMethod.Bootstrap}: one pass over the rows, drawing for
+ * each row and replicate a Poisson(1) multiplicity and adding the row's weighted terms to that
+ * replicate's running sums. Memory is {@code 4 * resamples} doubles whatever the number of rows.
+ * Stateless; each call owns its random stream.
+ */
+final class PoissonBootstrap {
+    /**
+     * {@code THRESHOLDS[k] = floor(2^32 P(X <= k))} for X ~ Poisson(1); the last entry is 2^32, so a
+     * 32-bit uniform u maps to the first k with {@code u < THRESHOLDS[k]} (the tail beyond 12 has
+     * probability 1.1e-10, below the 2^-32 resolution).
+     */
+    private static final long[] THRESHOLDS = thresholds();
+
+    private PoissonBootstrap() {
+    }
+
+    private static long[] thresholds() {
+        long[] t = new long[13];
+        double p = Math.exp(-1);
+        double cdf = 0;
+        for (int k = 0; k < t.length; k++) {
+            cdf += p;
+            p /= k + 1;
+            t[k] = (long) Math.floor(Math.scalb(cdf, 32));
+        }
+        t[t.length - 1] = 1L << 32;
+        return t;
+    }
+
+    /**
+     * {@code BUCKETS[j]} is the draw for every u whose top 12 bits are j, or -1 for the 12 buckets
+     * that straddle a threshold (then {@link #search} decides): a table of 4 KB that stays in the
+     * L1 cache, and a branch that is almost always taken the same way.
+     */
+    private static final byte[] BUCKETS = buckets();
+
+    private static byte[] buckets() {
+        byte[] b = new byte[1 << 12];
+        for (int j = 0; j < b.length; j++) {
+            long first = (long) j << 20;
+            int low = search(first);
+            b[j] = (byte) (low == search(first + (1 << 20) - 1) ? low : -1);
+        }
+        return b;
+    }
+
+    static int search(long u) {
+        int k = 0;
+        while (u >= THRESHOLDS[k]) {
+            k++;
+        }
+        return k;
+    }
+
+    /** A Poisson(1) draw from a uniform 32-bit value {@code u} in [0, 2^32). */
+    static int poisson(long u) {
+        int c = BUCKETS[(int) (u >>> 20)];
+        return c >= 0 ? c : search(u);
+    }
+
+    /**
+     * The replicate estimates, sorted ascending. Replicates in which no row was drawn (probability
+     * {@code e^-n} each) are left out.
+     */
+    static double[] replicates(RowTerms terms, int resamples, long seed) {
+        double[] count = new double[resamples];
+        double[] sumBase = new double[resamples];
+        double[] sumNum = new double[resamples];
+        double[] sumDen = new double[resamples];
+        SplittableRandom random = new SplittableRandom(seed);
+        int pairs = resamples & ~1;
+        for (int i = 0; i < terms.rows; i++) {
+            double base = terms.base(i);
+            if (terms.ratio) {
+                double num = terms.num(i);
+                double den = terms.den(i);
+                for (int r = 0; r < resamples; r += 2) {
+                    long bits = random.nextLong();
+                    int c = poisson(bits >>> 32);
+                    count[r] += c;
+                    sumBase[r] += c * base;
+                    sumNum[r] += c * num;
+                    sumDen[r] += c * den;
+                    if (r + 1 < resamples) {
+                        c = poisson(bits & 0xFFFF_FFFFL);
+                        count[r + 1] += c;
+                        sumBase[r + 1] += c * base;
+                        sumNum[r + 1] += c * num;
+                        sumDen[r + 1] += c * den;
+                    }
+                }
+            } else {
+                for (int r = 0; r < pairs; r += 2) {
+                    long bits = random.nextLong();
+                    int c0 = poisson(bits >>> 32);
+                    int c1 = poisson(bits & 0xFFFF_FFFFL);
+                    count[r] += c0;
+                    sumBase[r] += c0 * base;
+                    count[r + 1] += c1;
+                    sumBase[r + 1] += c1 * base;
+                }
+                if (pairs < resamples) {
+                    int c = poisson(random.nextLong() >>> 32);
+                    count[pairs] += c;
+                    sumBase[pairs] += c * base;
+                }
+            }
+        }
+        double[] values = new double[resamples];
+        int kept = 0;
+        for (int r = 0; r < resamples; r++) {
+            if (count[r] > 0) {
+                values[kept++] = RowTerms.combine(count[r], sumBase[r], sumNum[r], sumDen[r]);
+            }
+        }
+        values = Arrays.copyOf(values, kept);
+        Arrays.sort(values);
+        return values;
+    }
+
+    /**
+     * The {@code q} quantile of ascending {@code sorted}, interpolating linearly between order
+     * statistics at {@code (length - 1) * q} ({@code numpy.percentile}'s default).
+     */
+    static double quantile(double[] sorted, double q) {
+        double h = (sorted.length - 1) * q;
+        int lo = (int) Math.floor(h);
+        int hi = Math.min(lo + 1, sorted.length - 1);
+        return sorted[lo] + (h - lo) * (sorted[hi] - sorted[lo]);
+    }
+}
