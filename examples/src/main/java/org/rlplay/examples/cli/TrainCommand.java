@@ -10,6 +10,7 @@ import org.rlplay.env.space.Space;
 import org.rlplay.examples.Algorithm;
 import org.rlplay.examples.Algorithms;
 import org.rlplay.examples.envs.Envs;
+import org.rlplay.examples.offline.DataSelection;
 import org.rlplay.examples.offline.OfflineTraining;
 import org.rlplay.examples.train.Checkpoint;
 import org.rlplay.examples.train.Hyperparameters;
@@ -19,6 +20,7 @@ import org.rlplay.examples.train.RolloutMode;
 import org.rlplay.examples.train.Run;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Spec;
 
@@ -76,9 +78,9 @@ public final class TrainCommand implements Callable<Integer> {
             + " (default: ${DEFAULT-VALUE}).")
     String progress;
 
-    @Option(names = "--data", paramLabel = "DIR", description = "Train offline from this recorded dataset (rlplay record),"
-            + " without touching the env; --algo bc or cql.")
-    Path data;
+    /** {@code --data DIR} (train offline from a recorded or imported dataset, without touching the env; --algo bc or cql), {@code --partition}. */
+    @Mixin
+    DataSelection data = new DataSelection();
 
     @Option(names = "--eval-episodes", defaultValue = "20", description = "With --data: greedy episodes to evaluate the"
             + " result on the dataset's env (default: ${DEFAULT-VALUE}).")
@@ -86,7 +88,7 @@ public final class TrainCommand implements Callable<Integer> {
 
     @Override
     public Integer call() {
-        if (data != null) {
+        if (data.given()) {
             return trainOffline();
         }
         Checkpoint from = resume == null ? null : Checkpoint.open(resume);

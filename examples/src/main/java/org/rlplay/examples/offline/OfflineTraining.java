@@ -31,7 +31,7 @@ public final class OfflineTraining {
      * Runs it.
      *
      * @param algo     {@value BehaviourCloning#NAME} or {@value ConservativeDqn#NAME}
-     * @param data     the dataset directory
+     * @param data     the dataset(s) and partitions to read
      * @param out      the run directory (checkpoints/ goes there)
      * @param seed     seed of weights, sampling and evaluation
      * @param sets     hyperparameter overrides ({@code --set})
@@ -40,18 +40,18 @@ public final class OfflineTraining {
      * @throws IllegalArgumentException for an unknown algorithm, bad overrides, or a dataset of an env
      *     this build cannot open
      */
-    public static double run(String algo, Path data, Path out, long seed, Map<String, String> sets, int episodes,
+    public static double run(String algo, DataSelection data, Path out, long seed, Map<String, String> sets, int episodes,
                              PrintWriter stdout) {
-        Dataset dataset = Dataset.open(data);
-        String envId = dataset.manifest().envId();
+        Dataset dataset = data.open();
+        String envId = dataset.envId();
         dataset.requireSpaces(Envs.spaces(envId)[0], Envs.spaces(envId)[1]);
         int numActions = Layers.discreteActions(dataset.spec().actionSpace(), algo);
         Record h;
         String block;
         long start = System.nanoTime();
         Networks nets;
-        stdout.printf("train %s offline from %s (%s, %,d transitions in %d chunks) -> %s%n", algo, data, envId,
-                dataset.manifest().transitions(), dataset.numChunks(), out);
+        stdout.printf("train %s offline from %s (%s, %,d transitions in %d fragments, %d files) -> %s%n", algo,
+                data.describe(), envId, dataset.transitions(), dataset.numFragments(), dataset.files().size(), out);
         stdout.flush();
         if (algo.equals(BehaviourCloning.NAME)) {
             BehaviourCloning.Hyperparameters bc = Hyperparameters.override(BehaviourCloning.defaults(), sets);

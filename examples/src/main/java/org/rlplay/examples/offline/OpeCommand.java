@@ -16,6 +16,7 @@ import org.rlplay.rollout.RolloutConfig;
 import org.rlplay.rollout.Rollouts;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Spec;
 
@@ -33,8 +34,9 @@ public final class OpeCommand implements Callable<Integer> {
     @Spec
     CommandSpec spec;
 
-    @Option(names = "--data", required = true, paramLabel = "DIR", description = "The dataset directory.")
-    Path data;
+    /** {@code --data DIR} (repeatable) and {@code --partition}: the logged data. */
+    @Mixin
+    DataSelection data = new DataSelection();
 
     @Option(names = "--checkpoint", required = true, paramLabel = "DIR", description = "The target policy's checkpoint.")
     Path checkpoint;
@@ -65,10 +67,10 @@ public final class OpeCommand implements Callable<Integer> {
         if (measure < 0) {
             throw new IllegalArgumentException("--measure must be >= 0, got " + measure);
         }
-        Dataset dataset = Dataset.open(data);
-        String envId = dataset.manifest().envId();
+        Dataset dataset = data.open();
+        String envId = dataset.envId();
         if (!(dataset.spec().actionSpace() instanceof Discrete actions)) {
-            throw new IllegalArgumentException("--data " + data + ": ope needs a Discrete action space, the dataset has "
+            throw new IllegalArgumentException("--data " + data.describe() + ": ope needs a Discrete action space, the dataset has "
                     + dataset.spec().actionSpace());
         }
         PrintWriter out = spec.commandLine().getOut();
@@ -80,7 +82,7 @@ public final class OpeCommand implements Callable<Integer> {
             }
             ImportanceSampling.Estimate e = ImportanceSampling.estimate(log, gamma);
             out.printf("ope of %s (epsilon %.2f) from %s (%s, %d complete episodes), gamma %.3f%n",
-                    target.checkpoint().dir(), targetEpsilon, data, envId, e.episodes(), gamma);
+                    target.checkpoint().dir(), targetEpsilon, data.describe(), envId, e.episodes(), gamma);
             out.printf("  behaviour value (logged)          %10.3f%n", e.behaviourValue());
             out.printf("  target, ordinary per-decision IS  %10.3f   gain %+.3f%n", e.ordinary(), e.ordinaryGain());
             out.printf("  target, weighted per-decision IS  %10.3f   gain %+.3f%n", e.weighted(), e.weightedGain());

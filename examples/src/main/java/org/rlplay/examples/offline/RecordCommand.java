@@ -33,7 +33,8 @@ public final class RecordCommand implements Callable<Integer> {
     @Spec
     CommandSpec spec;
 
-    @Option(names = "--out", required = true, paramLabel = "DIR", description = "The dataset directory (new or empty).")
+    @Option(names = "--out", required = true, paramLabel = "DIR", description = "The dataset directory: new, empty, or a"
+            + " dataset of the same env and layout to append a run to (files go to today's date=YYYY-MM-DD/ partition).")
     Path out;
 
     @Option(names = "--checkpoint", paramLabel = "DIR", description = "Behave greedily as this checkpoint (or run directory).")
@@ -62,7 +63,7 @@ public final class RecordCommand implements Callable<Integer> {
     @Option(names = "--seed", defaultValue = "0", description = "Seed of envs and noise (default: ${DEFAULT-VALUE}).")
     long seed;
 
-    @Option(names = "--no-fsync", description = "Do not force chunks to disk (survives a killed process, not a power loss).")
+    @Option(names = "--no-fsync", description = "Do not force files to disk (survives a killed process, not a power loss).")
     boolean noFsync;
 
     @Override
@@ -108,7 +109,8 @@ public final class RecordCommand implements Callable<Integer> {
         double returns = 0;
         long start = System.nanoTime();
         long collected;
-        int chunks;
+        long fragments;
+        int files;
         try (EpsilonGreedyBehaviour behaviour = new EpsilonGreedyBehaviour(greedy, spaces[0], actions, epsilon, seed);
              CheckpointPolicy owned = loaded) {
             try (Rollout rollout = Recorder.wrap(Rollouts.same(Envs.open(envId, numEnvs), behaviour,
@@ -123,11 +125,14 @@ public final class RecordCommand implements Callable<Integer> {
                 }
                 collected = rollout.envSteps();
             }
-            chunks = org.rlplay.record.Dataset.open(out).numChunks();
+            org.rlplay.record.Dataset written = org.rlplay.record.Dataset.open(out);
+            fragments = written.numFragments();
+            files = written.files().size();
         }
         double seconds = (System.nanoTime() - start) / 1e9;
         stdout.printf("record %s on %s with epsilon %.2f -> %s%n", behaviourName, envId, epsilon, out);
-        stdout.printf("  %,d env-steps in %d chunks (N=%d, T=%d), %.1f s%n", collected, chunks, numEnvs, length, seconds);
+        stdout.printf("  %,d env-steps (N=%d, T=%d), %.1f s; the dataset holds %d fragments in %d Parquet files%n",
+                collected, numEnvs, length, seconds, fragments, files);
         stdout.printf("  %,d episodes finished: behaviour mean return %.2f%n", episodes,
                 episodes == 0 ? Double.NaN : returns / episodes);
         stdout.flush();

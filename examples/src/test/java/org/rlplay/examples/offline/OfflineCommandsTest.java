@@ -51,8 +51,8 @@ class OfflineCommandsTest {
         assertEquals(0, rec.code(), rec::toString);
         assertTrue(rec.out().contains("behaviour mean return"), rec::toString);
         Dataset dataset = Dataset.open(data);
-        assertTrue(dataset.manifest().transitions() >= 20000);
-        assertEquals("0.3", dataset.manifest().attributes().get("epsilon"));
+        assertTrue(dataset.transitions() >= 20000);
+        assertEquals("0.3", dataset.attributes().get("epsilon"));
 
         Path run = tmp.resolve("bc-run");
         Result train = run("train", "--data", data.toString(), "--algo", "bc", "--set", "steps=1000", "--seed", "3",

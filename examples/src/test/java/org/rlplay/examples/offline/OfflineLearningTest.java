@@ -90,6 +90,6 @@ class OfflineLearningTest {
             System.out.printf("behaviour mean return %.1f; offline double DQN + CQL %.1f%n", behaviourReturn, learned);
             assertTrue(learned >= 0.75 * behaviourReturn, "offline DQN " + learned + " vs behaviour " + behaviourReturn);
         }
-        assertEquals(20, dataset.numChunks());
+        assertEquals(20, dataset.numFragments());
     }
 }
