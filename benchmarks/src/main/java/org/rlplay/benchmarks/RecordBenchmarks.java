@@ -32,6 +32,7 @@ import org.rlplay.algos.policy.CategoricalActor;
 import org.rlplay.algos.policy.Mlp;
 import org.rlplay.env.EnvRegistry;
 import org.rlplay.fragment.Fragment;
+import org.rlplay.record.Compression;
 import org.rlplay.record.DatasetInfo;
 import org.rlplay.record.Recorder;
 import org.rlplay.record.RecorderOptions;
@@ -41,11 +42,12 @@ import org.rlplay.rollout.Rollouts;
 
 /**
  * The cost of recording: a {@code same} rollout over native CartPole at N = 64, T = 128, without a
- * recorder ({@code off}) and wrapped by {@link Recorder#wrap} writing every fragment as an npz chunk,
- * either on the recorder's background writer thread with the default options ({@code background},
- * queue of 8 copies, group commit, no fsync: safe against a killed process) or with fsync as well
- * ({@code background-fsync}, also safe against power loss), or inline on the collecting thread
- * ({@code inline}).
+ * recorder ({@code off}) and wrapped by {@link Recorder#wrap} writing every fragment as a Parquet
+ * row group, either on the recorder's background writer thread with the default options
+ * ({@code background}: 8 fragments per file, snappy, no fsync: safe against a killed process), with
+ * zstd or no compression instead ({@code background-zstd}, {@code background-uncompressed}), with
+ * fsync as well ({@code background-fsync}, also safe against power loss), or inline on the
+ * collecting thread ({@code inline}).
  * Two actors: {@code constant} (no DJL, the cheapest collection there is, so the worst case for
  * the recorder's relative cost) and {@code mlp} (a DJL 4-64-64-2 categorical actor whose logits are recorded as actor info). Times are
  * per batch step (one fragment / T); the recording overhead is {@code time(mode) / time(off) - 1}.
@@ -54,12 +56,14 @@ import org.rlplay.rollout.Rollouts;
  * identical rollouts, one plain and one recorded in the {@code recorder} mode (with
  * {@code recorder = off} both are plain: an A/A control of the method's own bias), run in
  * alternating blocks of {@link #BLOCK} fragments so both see the same load; the recorded block ends
- * with {@link Recorder#flush}, so the writer thread's work is charged to the recorded side rather
- * than leaking into the next plain block. The per-side times are accumulated in
+ * with {@link Recorder#flush}, which completes the block's file (8 fragments, the default file), so
+ * the writer thread's work is charged to the recorded side rather than leaking into the next plain
+ * block. The per-side times are accumulated in
  * {@link PairedTimes}; {@code report.py} prints recorded / plain.
  *
  * <p>Each iteration records into a fresh temporary directory, deleted at the iteration's end (the
- * recorder's close, which drains at most 8 queued chunks, is outside the measured time).
+ * recorder's close, which completes at most one file, is outside the measured time). Bytes on disk
+ * per env step are {@link DatasetBytes}' figure; the reader's rows per second {@link ReadBenchmarks}'.
  */
 @BenchmarkMode(Mode.AverageTime)
 @OutputTimeUnit(TimeUnit.MICROSECONDS)
@@ -78,7 +82,7 @@ public class RecordBenchmarks {
     @Param({"constant", "mlp"})
     public String actor;
 
-    @Param({"off", "background", "background-fsync", "inline"})
+    @Param({"off", "background", "background-zstd", "background-uncompressed", "background-fsync", "inline"})
     public String recorder;
 
     private NDManager manager;
@@ -114,6 +118,8 @@ public class RecordBenchmarks {
             dir = Files.createTempDirectory("rlplay-record-bench").resolve("data");
             RecorderOptions options = switch (recorder) {
                 case "background" -> RecorderOptions.defaults();
+                case "background-zstd" -> RecorderOptions.defaults().withCompression(Compression.ZSTD);
+                case "background-uncompressed" -> RecorderOptions.defaults().withCompression(Compression.UNCOMPRESSED);
                 case "background-fsync" -> RecorderOptions.defaults().withFsync(true);
                 case "inline" -> RecorderOptions.defaults().inline();
                 default -> throw new IllegalArgumentException("recorder: unknown mode " + recorder);

@@ -14,7 +14,6 @@ import org.apache.parquet.bytes.HeapByteBufferAllocator;
 import org.apache.parquet.crypto.FileEncryptionProperties;
 import org.apache.parquet.hadoop.ColumnChunkPageWriteStore;
 import org.apache.parquet.hadoop.ParquetFileWriter;
-import org.apache.parquet.io.LocalOutputFile;
 import org.rlplay.fragment.Fragment;
 import org.rlplay.fragment.FragmentSpec;
 
@@ -33,6 +32,7 @@ import org.rlplay.fragment.FragmentSpec;
  */
 final class DatasetWriter {
     static final String TEMP_SUFFIX = ".tmp";
+
     static final String RUNS_DIR = "_rlplay";
 
     private final Path root;
@@ -233,7 +233,7 @@ final class DatasetWriter {
         try {
             Files.createDirectories(dir);
             Files.deleteIfExists(temp);
-            file = new ParquetFileWriter(new LocalOutputFile(temp), encoder.schema(), ParquetFileWriter.Mode.CREATE,
+            file = new ParquetFileWriter(new LocalFile(temp), encoder.schema(), ParquetFileWriter.Mode.CREATE,
                     128L << 20, 0, 64, Integer.MAX_VALUE, true, (FileEncryptionProperties) null);
             file.start();
         } catch (IOException e) {
@@ -248,6 +248,7 @@ final class DatasetWriter {
         if (file == null) {
             return;
         }
+
         FileMetadata meta = new FileMetadata(info.envId(), run, layout, info.seeds(), info.attributes(), encoder.hx(),
                 fragments);
         try {

@@ -18,7 +18,6 @@ import org.apache.parquet.column.page.DictionaryPage;
 import org.apache.parquet.column.page.PageWriteStore;
 import org.apache.parquet.column.page.PageWriter;
 import org.apache.parquet.column.statistics.Statistics;
-import org.apache.parquet.column.values.rle.RunLengthBitPackingHybridEncoder;
 import org.apache.parquet.column.values.rle.RunLengthBitPackingHybridValuesWriter;
 import org.apache.parquet.schema.MessageType;
 import org.rlplay.env.space.ElementType;
@@ -51,12 +50,21 @@ final class FragmentEncoder {
     private final int length;
     private final int numEnvs;
     private final int rows;
-    private final PlainBuffer plain = new PlainBuffer();
+    private PlainBuffer plain = new PlainBuffer();
+    private final PlainBuffer dictionary = new PlainBuffer();
+    private final RleRuns levels = new RleRuns();
     private final Map<Integer, byte[]> requiredListLevels = new HashMap<>();
+    private final Map<String, byte[]> boundaryLevels = new HashMap<>();
+    private final Map<ElementType, Object> scratch = new java.util.EnumMap<>(ElementType.class);
+    private final long[] dictionaryLongs;
+    private final int[] dictionaryInts;
     private final int[] endAt;
+    private final int[] endRows;
+    private int ends;
+    private final PlainBuffer endLevelBuffer = new PlainBuffer();
+    private PlainBuffer endLevels;
     private final boolean[] present;
     private final boolean[] flags;
-    private final long[] longs;
     private List<FileMetadata.HxArray> hx = List.of();
 
     FragmentEncoder(Layout layout) {
@@ -68,9 +76,11 @@ final class FragmentEncoder {
         this.numEnvs = layout.spec().numEnvs();
         this.rows = Math.multiplyExact(length, numEnvs);
         this.endAt = new int[rows];
+        this.endRows = new int[rows];
         this.present = new boolean[rows];
         this.flags = new boolean[rows];
-        this.longs = new long[rows];
+        this.dictionaryLongs = new long[rows];
+        this.dictionaryInts = new int[rows];
         if (descriptors.size() != columns.size()) {
             throw new IllegalStateException("schema has " + descriptors.size() + " leaves for " + columns.size() + " columns");
         }
@@ -167,9 +177,13 @@ final class FragmentEncoder {
         }
         java.util.Arrays.fill(endAt, -1);
         Episodes e = f.episodes();
-        for (int i = 0; i < e.count(); i++) {
-            endAt[e.env(i) * length + e.record(i) - 1] = i;
+        ends = e.count();
+        for (int i = 0; i < ends; i++) {
+            endRows[i] = e.env(i) * length + e.record(i) - 1;
+            endAt[endRows[i]] = i;
         }
+        java.util.Arrays.sort(endRows, 0, ends);
+        endLevels = null;
         for (int k = 0; k < columns.size(); k++) {
             Col c = columns.get(k);
             ColumnDescriptor d = descriptors.get(k);
@@ -185,10 +199,11 @@ final class FragmentEncoder {
             case ACT: records(f.column("act"), 1, d, pw); break;
             case REW: records(f.column("rew"), 1, d, pw); break;
             case TERMINATED: {
+                boolean[] fin = f.fin();
+                boolean[] trunc = f.trunc();
                 for (int j = 0; j < numEnvs; j++) {
-                    for (int t = 0; t < length; t++) {
-                        int i = f.index(t + 1, j);
-                        flags[j * length + t] = f.fin()[i] && !f.trunc()[i];
+                    for (int t = 0, i = numEnvs + j, r = j * length; t < length; t++, i += numEnvs, r++) {
+                        flags[r] = fin[i] & !trunc[i];
                     }
                 }
                 booleans(d, pw, flags);
@@ -197,10 +212,9 @@ final class FragmentEncoder {
             case TRUNCATED: records(f.column("trunc"), 1, d, pw); break;
             case FINAL_OBS: {
                 Column fo = f.column("finalObs");
-                for (int j = 0; j < numEnvs; j++) {
-                    for (int t = 0; t < length; t++) {
-                        present[j * length + t] = endAt[j * length + t] >= 0 || !zero(fo, t + 1, j);
-                    }
+                nonZeroRows(fo, 1, present);
+                for (int k = 0; k < ends; k++) {
+                    present[endRows[k]] = true;
                 }
                 optionalRecords(fo, 1, present, d, pw);
                 break;
@@ -208,7 +222,7 @@ final class FragmentEncoder {
             case ENV_INFO: {
                 float[] info = f.envInfo();
                 int keys = f.spec().envInfoKeys().size();
-                float[] values = new float[rows];
+                float[] values = (float[]) scratch(ElementType.FLOAT32, rows);
                 for (int j = 0; j < numEnvs; j++) {
                     for (int t = 0; t < length; t++) {
                         values[j * length + t] = info[(t * numEnvs + j) * keys + c.index()];
@@ -219,47 +233,52 @@ final class FragmentEncoder {
             }
             case ACTOR: records(f.actorInfo().get(c.index()), 0, d, pw); break;
             case EPISODE_RETURN: case EPISODE_LENGTH: case EPISODE_ORDER: {
-                int ended = 0;
-                for (int r = 0; r < rows; r++) {
-                    present[r] = endAt[r] >= 0;
-                    ended += present[r] ? 1 : 0;
-                }
                 Object values;
                 if (c.kind() == StepColumns.Kind.EPISODE_RETURN) {
-                    double[] v = new double[ended];
-                    for (int r = 0, k = 0; r < rows; r++) {
-                        if (present[r]) {
-                            v[k++] = e(f).episodeReturn(endAt[r]);
-                        }
+                    double[] v = (double[]) scratch(ElementType.FLOAT64, ends);
+                    for (int k = 0; k < ends; k++) {
+                        v[k] = e(f).episodeReturn(endAt[endRows[k]]);
                     }
                     values = v;
                 } else {
-                    int[] v = new int[ended];
-                    for (int r = 0, k = 0; r < rows; r++) {
-                        if (present[r]) {
-                            v[k++] = c.kind() == StepColumns.Kind.EPISODE_LENGTH ? e(f).length(endAt[r]) : endAt[r];
-                        }
+                    int[] v = (int[]) scratch(ElementType.INT32, ends);
+                    for (int k = 0; k < ends; k++) {
+                        int i = endAt[endRows[k]];
+                        v[k] = c.kind() == StepColumns.Kind.EPISODE_LENGTH ? e(f).length(i) : i;
                     }
                     values = v;
                 }
-                optionalPage(d, pw, c.type(), present, values, ended, 1);
+                if (endLevels == null) {
+                    java.util.Arrays.fill(present, false);
+                    for (int k = 0; k < ends; k++) {
+                        present[endRows[k]] = true;
+                    }
+                    PlainBuffer saved = plain;
+                    plain = endLevelBuffer.clear();
+                    optionalLevels(present, 1, false, 1);
+                    endLevels = plain;
+                    plain = saved;
+                }
+                optionalPage(d, pw, c.type(), null, values, ends, 1, endLevels);
                 break;
             }
             case ACTOR_VERSION: constant(d, pw, f.actorVersion()); break;
             case FRAGMENT: constant(d, pw, f.sequence()); break;
             case COLLECTOR: constant(d, pw, f.collector()); break;
             case ENV: {
+                levels.clear();
                 for (int j = 0; j < numEnvs; j++) {
-                    java.util.Arrays.fill(longs, j * length, (j + 1) * length, (long) f.envOffset() + j);
+                    dictionaryInts[j] = f.envOffset() + j;
+                    levels.add(j, length);
                 }
-                runs(d, pw, longs);
+                dictionaryPage(d, pw, dictionaryInts, null, numEnvs, f.envOffset(), f.envOffset() + numEnvs - 1L);
                 break;
             }
             case PADDING: {
+                boolean[] fin = f.fin();
                 for (int j = 0; j < numEnvs; j++) {
-                    for (int t = 0; t < length; t++) {
-                        int r = j * length + t;
-                        flags[r] = f.fin(t + 1, j) && endAt[r] < 0;
+                    for (int t = 0, i = numEnvs + j, r = j * length; t < length; t++, i += numEnvs, r++) {
+                        flags[r] = fin[i] & endAt[r] < 0;
                     }
                 }
                 booleans(d, pw, flags);
@@ -282,6 +301,28 @@ final class FragmentEncoder {
         return f.episodes();
     }
 
+    /** Sets {@code present[r]} for the rows whose record t + shift of {@code c} has a non-zero bit. */
+    private void nonZeroRows(Column c, int shift, boolean[] present) {
+        int w = c.width();
+        if (c.array() instanceof float[] x) {
+            for (int j = 0; j < numEnvs; j++) {
+                for (int t = 0, at = c.offset(shift, j), r = j * length; t < length; t++, at += numEnvs * w, r++) {
+                    int bits = 0;
+                    for (int i = 0; i < w; i++) {
+                        bits |= Float.floatToRawIntBits(x[at + i]);
+                    }
+                    present[r] = bits != 0;
+                }
+            }
+            return;
+        }
+        for (int j = 0; j < numEnvs; j++) {
+            for (int t = 0; t < length; t++) {
+                present[j * length + t] = !zero(c, t + shift, j);
+            }
+        }
+    }
+
     private static boolean zero(Column c, int t, int j) {
         int at = c.offset(t, j);
         Object a = c.array();
@@ -301,7 +342,7 @@ final class FragmentEncoder {
     /** Rows t = 0..T-1 of each env from records t + shift of {@code c}, env-major, as a required column. */
     private void records(Column c, int shift, ColumnDescriptor d, PageWriter pw) throws IOException {
         int w = c.width();
-        Object values = c.type().allocate(rows * w);
+        Object values = scratch(c.type(), rows * w);
         gather(c, shift, values);
         byte[] levels = d.getMaxRepetitionLevel() > 0 ? requiredLevels(w) : null;
         if (c.type() == ElementType.BOOL) {
@@ -309,11 +350,8 @@ final class FragmentEncoder {
             if (levels != null) {
                 plain.put(BytesInput.from(levels));
             }
-            PlainBuffer bits = new PlainBuffer();
-            bits.putBooleans((boolean[]) values, 0, rows * w);
-            plain.put(bits.bytes());
-            pw.writePage(plain.bytes(), rows * w, rows, Statistics.createStats(d.getPrimitiveType()), Encoding.RLE,
-                    Encoding.RLE, Encoding.PLAIN);
+            plain.putBooleans((boolean[]) values, 0, rows * w);
+            page(pw, plain.bytes(), rows * w, Statistics.createStats(d.getPrimitiveType()), Encoding.PLAIN);
             return;
         }
         plainPage(d, pw, c.type(), values, rows * w, levels, w);
@@ -321,9 +359,47 @@ final class FragmentEncoder {
 
     private void gather(Column c, int shift, Object dst) {
         int w = c.width();
+        int stride = numEnvs * w;
+        Object src = c.array();
         for (int j = 0; j < numEnvs; j++) {
-            for (int t = 0; t < length; t++) {
-                System.arraycopy(c.array(), c.offset(t + shift, j), dst, (j * length + t) * w, w);
+            int from = c.offset(shift, j);
+            int to = j * length * w;
+            switch (c.type()) {
+                case FLOAT32: gather((float[]) src, from, stride, (float[]) dst, to, w); break;
+                case INT32: gather((int[]) src, from, stride, (int[]) dst, to, w); break;
+                case BOOL: {
+                    boolean[] a = (boolean[]) src;
+                    boolean[] b = (boolean[]) dst;
+                    for (int t = 0; t < length; t++, from += stride, to += w) {
+                        for (int i = 0; i < w; i++) {
+                            b[to + i] = a[from + i];
+                        }
+                    }
+                    break;
+                }
+                default: {
+                    for (int t = 0; t < length; t++, from += stride, to += w) {
+                        System.arraycopy(src, from, dst, to, w);
+                    }
+                    break;
+                }
+            }
+        }
+    }
+
+    /** Env j's rows: {@code length} values of {@code w} elements, {@code stride} apart in {@code a}. */
+    private void gather(float[] a, int from, int stride, float[] b, int to, int w) {
+        for (int t = 0; t < length; t++, from += stride, to += w) {
+            for (int i = 0; i < w; i++) {
+                b[to + i] = a[from + i];
+            }
+        }
+    }
+
+    private void gather(int[] a, int from, int stride, int[] b, int to, int w) {
+        for (int t = 0; t < length; t++, from += stride, to += w) {
+            for (int i = 0; i < w; i++) {
+                b[to + i] = a[from + i];
             }
         }
     }
@@ -336,7 +412,7 @@ final class FragmentEncoder {
         for (boolean p : present) {
             count += p ? 1 : 0;
         }
-        Object values = c.type().allocate(count * w);
+        Object values = scratch(c.type(), count * w);
         for (int j = 0, k = 0; j < numEnvs; j++) {
             for (int t = 0; t < length; t++) {
                 if (present[j * length + t]) {
@@ -344,68 +420,59 @@ final class FragmentEncoder {
                 }
             }
         }
-        optionalPage(d, pw, c.type(), present, values, count, w);
+        optionalPage(d, pw, c.type(), present, values, count, w, null);
     }
 
     /** An optional column holding record {@code record} of {@code c} on each env's first (or last) row. */
     private void boundary(Column c, int record, boolean first, ColumnDescriptor d, PageWriter pw) throws IOException {
         int w = c.width();
-        java.util.Arrays.fill(present, false);
-        Object values = c.type().allocate(numEnvs * w);
+        Object values = scratch(c.type(), numEnvs * w);
         for (int j = 0; j < numEnvs; j++) {
-            present[j * length + (first ? 0 : length - 1)] = true;
             System.arraycopy(c.array(), c.offset(record, j), values, j * w, w);
         }
-        optionalPage(d, pw, c.type(), present, values, numEnvs, w);
+        optionalPage(d, pw, c.type(), null, values, numEnvs, w, boundaryLevels(first, w, d));
     }
 
     private void stateIn(Fragment f, ColumnDescriptor d, PageWriter pw) throws IOException {
-        java.util.Arrays.fill(present, false);
         NDList state = f.hx();
         Statistics<?> stats = Statistics.createStats(d.getPrimitiveType());
-        RunLengthBitPackingHybridValuesWriter dl = levelWriter(1);
         plain.clear();
         int count = 0;
-        if (state != null) {
+        if (state == null) {
+            levels.clear().add(0, rows);
+            levels.writeTo(plain, 1, true);
+        } else {
+            plain.put(BytesInput.from(boundaryLevels(true, 1, d)));
             ByteBuffer[] data = new ByteBuffer[state.size()];
-            long[] perEnvBytes = new long[state.size()];
+            int[] slices = new int[state.size()];
+            int perEnv = 0;
             for (int k = 0; k < data.length; k++) {
-                NDArray a = state.get(k);
-                data[k] = a.toByteBuffer(true).order(ByteOrder.nativeOrder());
+                data[k] = state.get(k).toByteBuffer(true).order(ByteOrder.nativeOrder());
                 FileMetadata.HxArray spec = hx.get(k);
-                perEnvBytes[k] = spec.perEnv() / spec.shape()[0] * spec.type().bytes();
+                slices[k] = (int) (spec.perEnv() / spec.shape()[0]) * spec.type().bytes();
+                perEnv += slices[k] * (int) spec.shape()[0];
             }
+            byte[] value = new byte[perEnv];
             for (int j = 0; j < numEnvs; j++) {
-                java.io.ByteArrayOutputStream bytes = new java.io.ByteArrayOutputStream();
+                int at = 0;
                 for (int k = 0; k < data.length; k++) {
                     long layers = hx.get(k).shape()[0];
-                    int slice = (int) perEnvBytes[k];
-                    byte[] chunk = new byte[slice];
                     for (long l = 0; l < layers; l++) {
-                        ByteBuffer b = data[k].duplicate();
-                        b.position((int) ((l * numEnvs + j) * slice));
-                        b.get(chunk);
-                        bytes.write(chunk, 0, slice);
+                        data[k].get((int) ((l * numEnvs + j) * slices[k]), value, at, slices[k]);
+                        at += slices[k];
                     }
                 }
-                plain.putBinary(bytes.toByteArray());
-                present[j * length] = true;
+                plain.putBinary(value);
                 count++;
             }
         }
-        for (int r = 0; r < rows; r++) {
-            dl.writeInteger(present[r] ? 1 : 0);
-        }
         stats.incrementNumNulls(rows - count);
-        BytesInput page = BytesInput.concat(dl.getBytes(), plain.bytes());
-        pw.writePage(page, rows, rows, stats, Encoding.RLE, Encoding.RLE, Encoding.PLAIN);
-        dl.close();
+        page(pw, plain.bytes(), rows, stats, Encoding.PLAIN);
     }
 
     private void booleans(ColumnDescriptor d, PageWriter pw, boolean[] values) throws IOException {
         plain.clear().putBooleans(values, 0, rows);
-        pw.writePage(plain.bytes(), rows, rows, Statistics.createStats(d.getPrimitiveType()), Encoding.RLE, Encoding.RLE,
-                Encoding.PLAIN);
+        page(pw, plain.bytes(), rows, Statistics.createStats(d.getPrimitiveType()), Encoding.PLAIN);
     }
 
     /** A required column: its levels (for lists; null for scalars) and {@code count} PLAIN values. */
@@ -420,7 +487,7 @@ final class FragmentEncoder {
         if (levels == null) {
             minMax(stats, type, values, count);
         }
-        pw.writePage(plain.bytes(), count, rows, stats, Encoding.RLE, Encoding.RLE, Encoding.PLAIN);
+        page(pw, plain.bytes(), count, stats, Encoding.PLAIN);
     }
 
     private static void minMax(Statistics<?> stats, ElementType type, Object values, int count) {
@@ -472,41 +539,22 @@ final class FragmentEncoder {
 
     /**
      * An optional scalar or list column: {@code count} present rows, whose {@code count * width}
-     * values are packed in {@code values}.
+     * values are packed in {@code values}; {@code cachedLevels}, if not null, holds the levels of this
+     * presence pattern (boundary columns, whose pattern depends on T and N only).
      */
     private void optionalPage(ColumnDescriptor d, PageWriter pw, ElementType type, boolean[] present, Object values,
-                              int count, int width) throws IOException {
+                              int count, int width, Object cachedLevels) throws IOException {
         boolean list = d.getMaxRepetitionLevel() > 0;
-        int maxDl = d.getMaxDefinitionLevel();
-        RunLengthBitPackingHybridValuesWriter rl = list ? levelWriter(1) : null;
-        RunLengthBitPackingHybridValuesWriter dl = levelWriter(BytesUtils.getWidthFromMaxInt(maxDl));
-        int entries = 0;
-        for (int r = 0; r < rows; r++) {
-            if (!present[r]) {
-                if (list) {
-                    rl.writeInteger(0);
-                }
-                dl.writeInteger(0);
-                entries++;
-            } else {
-                for (int i = 0; i < width; i++) {
-                    if (list) {
-                        rl.writeInteger(i == 0 ? 0 : 1);
-                    }
-                    dl.writeInteger(maxDl);
-                    entries++;
-                }
-            }
-        }
         plain.clear();
-        if (list) {
-            plain.put(rl.getBytes());
+        if (cachedLevels instanceof byte[] bytes) {
+            plain.put(BytesInput.from(bytes));
+        } else if (cachedLevels instanceof PlainBuffer buffer) {
+            plain.put(buffer.bytes());
+        } else {
+            optionalLevels(present, width, list, d.getMaxDefinitionLevel());
         }
-        plain.put(dl.getBytes());
         if (type == ElementType.BOOL) {
-            PlainBuffer bits = new PlainBuffer();
-            bits.putBooleans((boolean[]) values, 0, count * width);
-            plain.put(bits.bytes());
+            plain.putBooleans((boolean[]) values, 0, count * width);
         } else {
             plain.put(type, values, 0, count * width);
         }
@@ -515,69 +563,155 @@ final class FragmentEncoder {
         if (!list) {
             minMax(stats, type, values, count);
         }
-        pw.writePage(plain.bytes(), entries, rows, stats, Encoding.RLE, Encoding.RLE, Encoding.PLAIN);
-        if (rl != null) {
-            rl.close();
+        int entries = rows - count + count * width;
+        page(pw, plain.bytes(), entries, stats, Encoding.PLAIN);
+    }
+
+    /** Appends the (length-prefixed) rl and dl runs of an optional column with rows {@code present}. */
+    private void optionalLevels(boolean[] present, int width, boolean list, int maxDl) {
+        if (list) {
+            levels.clear();
+            int absent = 0;
+            for (int r = 0; r < rows; r++) {
+                if (present[r]) {
+                    levels.add(0, absent + 1);
+                    levels.add(1, width - 1);
+                    absent = 0;
+                } else {
+                    absent++;
+                }
+            }
+            levels.add(0, absent);
+            levels.writeTo(plain, 1, true);
         }
-        dl.close();
+        levels.clear();
+        int absent = 0;
+        for (int r = 0; r < rows; r++) {
+            if (present[r]) {
+                levels.add(0, absent);
+                levels.add(maxDl, width);
+                absent = 0;
+            } else {
+                absent++;
+            }
+        }
+        levels.add(0, absent);
+        levels.writeTo(plain, BytesUtils.getWidthFromMaxInt(maxDl), true);
+    }
+
+    /** The levels of a boundary column (present on each env's first or last row only), encoded once. */
+    private byte[] boundaryLevels(boolean first, int width, ColumnDescriptor d) {
+        String key = (first ? "first/" : "last/") + width + "/" + d.getMaxRepetitionLevel() + "/" + d.getMaxDefinitionLevel();
+        return boundaryLevels.computeIfAbsent(key, k -> {
+            boolean[] p = new boolean[rows];
+            for (int j = 0; j < numEnvs; j++) {
+                p[j * length + (first ? 0 : length - 1)] = true;
+            }
+            PlainBuffer saved = plain;
+            plain = new PlainBuffer();
+            optionalLevels(p, width, d.getMaxRepetitionLevel() > 0, d.getMaxDefinitionLevel());
+            byte[] bytes;
+            try {
+                bytes = plain.bytes().toByteArray();
+            } catch (IOException e) {
+                throw new java.io.UncheckedIOException(e);
+            }
+            plain = saved;
+            return bytes;
+        });
     }
 
     /** A column equal to {@code value} on every row: a one-entry dictionary and one RLE run of index 0. */
     private void constant(ColumnDescriptor d, PageWriter pw, long value) throws IOException {
-        java.util.Arrays.fill(longs, value);
-        runs(d, pw, longs);
+        levels.clear().add(0, rows);
+        if (isInt32(d)) {
+            dictionaryInts[0] = Math.toIntExact(value);
+            dictionaryPage(d, pw, dictionaryInts, null, 1, value, value);
+        } else {
+            dictionaryLongs[0] = value;
+            dictionaryPage(d, pw, null, dictionaryLongs, 1, value, value);
+        }
+    }
+
+    private static boolean isInt32(ColumnDescriptor d) {
+        return d.getPrimitiveType().getPrimitiveTypeName() == org.apache.parquet.schema.PrimitiveType.PrimitiveTypeName.INT32;
     }
 
     /**
      * A dictionary-encoded INT32/INT64 column whose dictionary holds the value of each run of equal
-     * consecutive values (a value may occur in several entries; readers only map indices to values).
+     * consecutive values (a value may occur in several entries; readers only map indices to values),
+     * so the index page is one RLE run per dictionary entry.
      */
     private void runs(ColumnDescriptor d, PageWriter pw, long[] values) throws IOException {
-        boolean int32 = d.getPrimitiveType().getPrimitiveTypeName()
-                == org.apache.parquet.schema.PrimitiveType.PrimitiveTypeName.INT32;
-        int[] index = new int[rows];
-        long[] dictionary = new long[rows];
+        boolean int32 = isInt32(d);
         int size = 0;
         long min = Long.MAX_VALUE;
         long max = Long.MIN_VALUE;
-        for (int r = 0; r < rows; r++) {
-            long v = values[r];
-            if (size == 0 || dictionary[size - 1] != v) {
-                dictionary[size++] = v;
+        levels.clear();
+        int runStart = 0;
+        for (int r = 1; r <= rows; r++) {
+            if (r == rows || values[r] != values[r - 1]) {
+                long v = values[runStart];
+                if (int32) {
+                    dictionaryInts[size] = Math.toIntExact(v);
+                } else {
+                    dictionaryLongs[size] = v;
+                }
+                levels.add(size++, r - runStart);
+                min = Math.min(min, v);
+                max = Math.max(max, v);
+                runStart = r;
             }
-            index[r] = size - 1;
-            min = Math.min(min, v);
-            max = Math.max(max, v);
         }
-        PlainBuffer dict = new PlainBuffer();
-        if (int32) {
-            int[] narrow = new int[size];
-            for (int i = 0; i < size; i++) {
-                narrow[i] = Math.toIntExact(dictionary[i]);
-            }
-            dict.put(ElementType.INT32, narrow, 0, size);
+        dictionaryPage(d, pw, int32 ? dictionaryInts : null, int32 ? null : dictionaryLongs, size, min, max);
+    }
+
+    /** Writes the dictionary page of {@code size} entries and the index page of the runs in {@link #levels}. */
+    private void dictionaryPage(ColumnDescriptor d, PageWriter pw, int[] ints, long[] longValues, int size, long min,
+                                long max) throws IOException {
+        PlainBuffer dict = dictionary.clear();
+        if (ints != null) {
+            dict.put(ElementType.INT32, ints, 0, size);
         } else {
-            dict.put(ElementType.INT64, dictionary, 0, size);
+            dict.put(ElementType.INT64, longValues, 0, size);
         }
         pw.writeDictionaryPage(new DictionaryPage(BytesInput.copy(dict.bytes()), size, Encoding.PLAIN_DICTIONARY));
         int bitWidth = BytesUtils.getWidthFromMaxInt(size - 1);
-        RunLengthBitPackingHybridEncoder encoder = new RunLengthBitPackingHybridEncoder(bitWidth, 1024, 1 << 20,
-                HeapByteBufferAllocator.getInstance());
-        for (int r = 0; r < rows; r++) {
-            encoder.writeInt(index[r]);
-        }
         plain.clear().putByte(bitWidth);
-        plain.put(encoder.toBytes());
-        encoder.close();
+        levels.writeTo(plain, bitWidth, false);
         Statistics<?> stats = Statistics.createStats(d.getPrimitiveType());
-        if (int32) {
+        if (ints != null) {
             stats.updateStats((int) min);
             stats.updateStats((int) max);
         } else {
             stats.updateStats(min);
             stats.updateStats(max);
         }
-        pw.writePage(plain.bytes(), rows, rows, stats, Encoding.RLE, Encoding.RLE, Encoding.PLAIN_DICTIONARY);
+        page(pw, plain.bytes(), rows, stats, Encoding.PLAIN_DICTIONARY);
+    }
+
+    /**
+     * A reused array of {@code type} with at least {@code n} elements, valid until the next call for
+     * the same type (each column's page is written before the next column's values are gathered).
+     */
+    private Object scratch(ElementType type, int n) {
+        Object a = scratch.get(type);
+        if (a == null || java.lang.reflect.Array.getLength(a) < n) {
+            a = type.allocate(Math.max(n, rows));
+            scratch.put(type, a);
+        }
+        return a;
+    }
+
+    /**
+     * Writes one data page (v1, RLE levels). Each column chunk of a row group is one page, so page
+     * indexes would repeat the chunk statistics: the page is written without them (parquet-java's
+     * form of writePage without a row count), which keeps the footer small.
+     */
+    @SuppressWarnings("deprecation")
+    private static void page(PageWriter pw, BytesInput bytes, int values, Statistics<?> stats, Encoding encoding)
+            throws IOException {
+        pw.writePage(bytes, values, stats, Encoding.RLE, Encoding.RLE, encoding);
     }
 
     private RunLengthBitPackingHybridValuesWriter levelWriter(int bitWidth) {

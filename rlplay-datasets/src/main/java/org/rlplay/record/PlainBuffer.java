@@ -98,7 +98,13 @@ final class PlainBuffer {
         byte[] out = buffer.array();
         int bytes = (n + 7) / 8;
         java.util.Arrays.fill(out, at, at + bytes, (byte) 0);
-        for (int i = 0; i < n; i++) {
+        int whole = n & ~7;
+        for (int i = 0; i < whole; i += 8) {
+            int k = from + i;
+            out[at + (i >> 3)] = (byte) ((a[k] ? 1 : 0) | (a[k + 1] ? 2 : 0) | (a[k + 2] ? 4 : 0) | (a[k + 3] ? 8 : 0)
+                    | (a[k + 4] ? 16 : 0) | (a[k + 5] ? 32 : 0) | (a[k + 6] ? 64 : 0) | (a[k + 7] ? 128 : 0));
+        }
+        for (int i = whole; i < n; i++) {
             if (a[from + i]) {
                 out[at + (i >> 3)] |= (byte) (1 << (i & 7));
             }
@@ -111,6 +117,16 @@ final class PlainBuffer {
         ensure(4L + value.length);
         buffer.putInt(value.length);
         buffer.put(value);
+    }
+
+    void putIntLE(int v) {
+        ensure(4);
+        buffer.putInt(v);
+    }
+
+    /** Overwrites the 4 bytes at {@code at} with {@code v}, little-endian. */
+    void patchIntLE(int at, int v) {
+        buffer.putInt(at, v);
     }
 
     void putByte(int b) {
