@@ -20,14 +20,24 @@ import org.xerial.snappy.Snappy;
  * pyarrow, Spark, DuckDB and polars write by default.
  *
  * <p>Compressors and decompressors keep no state between calls, so one factory serves any number
- * of threads.
+ * of threads. Public for the readers of other modules ({@link #readOptions()}).
  */
-final class Codecs implements CompressionCodecFactory {
+public final class Codecs implements CompressionCodecFactory {
     /** zstd level used when writing: level 1, the fast end (measured in README, "Datasets"). */
     static final int ZSTD_LEVEL = 1;
-    static final Codecs INSTANCE = new Codecs();
+    /** The one instance. */
+    public static final Codecs INSTANCE = new Codecs();
 
     private Codecs() {
+    }
+
+    /**
+     * parquet-java read options without a Hadoop configuration: page checksums verified, these codecs.
+     * For {@code new ParquetFileReader(inputFile, Codecs.readOptions())}.
+     */
+    public static org.apache.parquet.ParquetReadOptions readOptions() {
+        return org.apache.parquet.ParquetReadOptions.builder(new org.apache.parquet.conf.PlainParquetConfiguration())
+                .withCodecFactory(INSTANCE).usePageChecksumVerification(true).build();
     }
 
     /** True if this factory can read and write {@code codec}. */

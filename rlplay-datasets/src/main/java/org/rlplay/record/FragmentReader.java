@@ -3,9 +3,7 @@ package org.rlplay.record;
 import java.io.IOException;
 import java.nio.file.Path;
 import java.util.Map;
-import org.apache.parquet.ParquetReadOptions;
 import org.apache.parquet.column.page.PageReadStore;
-import org.apache.parquet.conf.PlainParquetConfiguration;
 import org.apache.parquet.hadoop.ParquetFileReader;
 import org.apache.parquet.hadoop.metadata.ParquetMetadata;
 import org.apache.parquet.io.InputFile;
@@ -36,12 +34,6 @@ public final class FragmentReader implements AutoCloseable {
         this.metadata = metadata;
     }
 
-    /** The read options: page checksums verified, rlplay's codecs, no Hadoop configuration. */
-    static ParquetReadOptions options() {
-        return ParquetReadOptions.builder(new PlainParquetConfiguration()).withCodecFactory(Codecs.INSTANCE)
-                .usePageChecksumVerification(true).build();
-    }
-
     /** Opens the local dataset file {@code file}. */
     public static FragmentReader open(Path file) {
         return open(new LocalInputFile(file), file);
@@ -56,7 +48,7 @@ public final class FragmentReader implements AutoCloseable {
     public static FragmentReader open(InputFile file, Path name) {
         ParquetFileReader reader;
         try {
-            reader = new ParquetFileReader(file, options());
+            reader = new ParquetFileReader(file, Codecs.readOptions());
         } catch (IOException | RuntimeException e) {
             throw new DatasetException(name, "not a readable Parquet file (truncated or corrupted?): " + e.getMessage(), e);
         }
