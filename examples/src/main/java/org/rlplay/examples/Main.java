@@ -4,6 +4,7 @@ import java.io.PrintWriter;
 import org.rlplay.examples.cli.CollectCommand;
 import org.rlplay.examples.cli.EvalCommand;
 import org.rlplay.examples.cli.TrainCommand;
+import org.rlplay.examples.offline.ImportCommand;
 import org.rlplay.examples.offline.OpeCommand;
 import org.rlplay.examples.offline.RecordCommand;
 import org.rlplay.examples.train.CheckpointException;
@@ -29,14 +30,14 @@ import picocli.CommandLine.Spec;
 @Command(name = "rlplay", mixinStandardHelpOptions = true, version = "rlplay 0.1.0",
         description = "Reinforcement learning with the rlplay rollout engine and DJL.",
         subcommands = {CollectCommand.class, TrainCommand.class, EvalCommand.class, RecordCommand.class,
-                OpeCommand.class, CommandLine.HelpCommand.class})
+                OpeCommand.class, ImportCommand.class, CommandLine.HelpCommand.class})
 public final class Main implements Runnable {
     @Spec
     CommandSpec spec;
 
     @Override
     public void run() {
-        throw new ParameterException(spec.commandLine(), "a command is required: collect, train, eval, record or ope");
+        throw new ParameterException(spec.commandLine(), "a command is required: collect, train, eval, record, ope or import");
     }
 
     /** Runs the command line and exits the JVM with its exit code. */

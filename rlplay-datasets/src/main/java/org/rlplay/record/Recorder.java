@@ -44,7 +44,9 @@ public final class Recorder implements AutoCloseable {
     private final ArrayBlockingQueue<FragmentWriter> full;
     private final Thread writer;
     private volatile boolean closing;
-    private volatile boolean flushRequested;
+    /** Flushes asked for by {@link #flush} (the caller's thread) and completed by the writer thread. */
+    private final java.util.concurrent.atomic.AtomicLong flushRequests = new java.util.concurrent.atomic.AtomicLong();
+    private volatile long flushesDone;
     private volatile Throwable failure;
     private volatile long written;
     private boolean closed;
@@ -188,7 +190,11 @@ public final class Recorder implements AutoCloseable {
             written = store.fragmentsWritten();
             return;
         }
-        flushRequested = true;
+        if (free.size() == slots.size()) {
+            return; // every fragment written is in a complete file
+        }
+        // every write() happened before this request: the writer drains them all before completing it
+        flushRequests.incrementAndGet();
         long deadline = System.nanoTime() + options.timeout().toNanos();
         while (free.size() < slots.size()) {
             rethrowFailure();
@@ -218,14 +224,15 @@ public final class Recorder implements AutoCloseable {
                 FragmentWriter slot = full.poll(POLL_MILLIS, TimeUnit.MILLISECONDS);
                 if (slot != null) {
                     append(slot, held, heldFile);
-                } else if (closing || flushRequested) {
+                } else if (closing || flushRequests.get() > flushesDone) {
                     boolean stop = closing;
-                    // every write() happened before closing was set: drain what they queued
+                    long requested = flushRequests.get();
+                    // every write() happened before closing was set or the flush was asked for: drain what they queued
                     for (FragmentWriter s = full.poll(); s != null; s = full.poll()) {
                         append(s, held, heldFile);
                     }
                     store.commit();
-                    flushRequested = false;
+                    flushesDone = requested;
                     release(held, heldFile);
                     if (stop) {
                         return;

@@ -258,4 +258,26 @@ class RecorderReplayTest {
         }
         assertEquals(5, Dataset.open(dir).numFragments());
     }
+
+    @Test
+    void aFlushWithNothingPendingLeavesNoRequestBehindThatWouldCutTheNextFile() throws Exception {
+        Path dir = tmp.resolve("files");
+        try (Rollout rollout = Fixtures.scriptedRollout(false);
+             Recorder recorder = Recorder.create(dir, rollout.spec(), Fixtures.info(),
+                     RecorderOptions.defaults().withFragmentsPerFile(2))) {
+            recorder.write(rollout.next());
+            recorder.write(rollout.next());
+            long deadline = System.nanoTime() + 10_000_000_000L;
+            while (recorder.fragmentsWritten() < 2 && System.nanoTime() < deadline) {
+                Thread.sleep(1);
+            }
+            recorder.flush();
+            recorder.write(rollout.next());
+            Thread.sleep(100);
+            recorder.write(rollout.next());
+            recorder.flush();
+            assertEquals(List.of(2, 2), Dataset.open(dir).files().stream().map(DatasetFile::fragments).toList(),
+                    "whole files: the writer completed none early");
+        }
+    }
 }

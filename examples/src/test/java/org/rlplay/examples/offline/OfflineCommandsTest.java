@@ -7,6 +7,7 @@ import java.io.PrintWriter;
 import java.io.StringWriter;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.List;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import org.junit.jupiter.api.Test;
@@ -15,7 +16,7 @@ import org.rlplay.examples.Main;
 import org.rlplay.record.Dataset;
 import picocli.CommandLine;
 
-/** {@code rlplay record}, {@code train --data} and {@code ope} end to end, and their argument errors. */
+/** {@code rlplay record}, {@code train --data}, {@code ope} and {@code import} end to end, and their argument errors. */
 class OfflineCommandsTest {
     @TempDir
     Path tmp;
@@ -86,5 +87,34 @@ class OfflineCommandsTest {
         Result online = run("train", "--data", data.toString(), "--algo", "ppo");
         assertEquals(2, online.code(), online::toString);
         assertTrue(online.err().contains("ppo cannot train from --data; offline algorithms: bc, cql"), online::toString);
+    }
+
+    @Test
+    void importTurnsABanditLogIntoADatasetAndNamesTheBadRow() throws Exception {
+        Path csv = tmp.resolve("decisions.csv");
+        StringBuilder b = new StringBuilder("ctx0,ctx1,arm,clicked,p\n");
+        for (int i = 0; i < 40; i++) {
+            b.append(i % 5).append(',').append(i % 7).append(',').append(i % 3).append(',').append(i % 2).append(",0.25\n");
+        }
+        Files.writeString(csv, b);
+        Path data = tmp.resolve("bandit");
+        Result ok = run("import", csv.toString(), "--out", data.toString(), "--actions", "3", "--observation",
+                "ctx0,ctx1", "--action", "arm", "--reward", "clicked", "--propensity", "p", "--episode", "", "--step", "",
+                "--envs", "8", "--partition", "date=2026-12-01");
+        assertEquals(0, ok.code(), ok::toString);
+        assertTrue(ok.out().contains("40 steps in 40 episodes -> 5 fragments (T=1, N=8)"), ok::toString);
+        Dataset d = Dataset.open(data);
+        assertEquals(List.of("propensity"), d.layout().actorInfo().stream().map(c -> c.name()).toList());
+        assertEquals("2026-12-01", d.files().get(0).partition().get("date"));
+        Files.writeString(csv, b.append("1,2,7,1,0.25\n"));
+        Result bad = run("import", csv.toString(), "--out", tmp.resolve("bad").toString(), "--actions", "3",
+                "--observation", "ctx0,ctx1", "--action", "arm", "--reward", "clicked", "--propensity", "p",
+                "--episode", "", "--step", "");
+        assertEquals(2, bad.code(), bad::toString);
+        assertTrue(bad.err().contains("decisions.csv row 41: action 7 is outside the action space Discrete(3)"),
+                bad::toString);
+        Result noSpace = run("import", csv.toString(), "--out", tmp.resolve("x").toString());
+        assertEquals(2, noSpace.code(), noSpace::toString);
+        assertTrue(noSpace.err().contains("--actions N"), noSpace::toString);
     }
 }
