@@ -3,7 +3,8 @@ package org.rlplay.record;
 import java.util.Map;
 
 /**
- * What a recording knows that fragments do not carry, written into the manifest: the env id, the
+ * What a recording knows that fragments do not carry, written into every file's footer metadata and
+ * the run's description ({@code _rlplay/run-NNNNNN.json}): the env id, the
  * seeds the envs were reset with at start-up, and free-form attributes (policy name, checkpoint,
  * exploration noise, ...). Immutable.
  *

@@ -248,7 +248,6 @@ final class DatasetWriter {
         if (file == null) {
             return;
         }
-
         FileMetadata meta = new FileMetadata(info.envId(), run, layout, info.seeds(), info.attributes(), encoder.hx(),
                 fragments);
         try {

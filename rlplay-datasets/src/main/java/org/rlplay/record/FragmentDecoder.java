@@ -7,7 +7,6 @@ import ai.djl.ndarray.types.Shape;
 import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
 import java.nio.file.Path;
-import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
 import org.apache.parquet.column.ColumnDescriptor;
@@ -410,12 +409,5 @@ final class FragmentDecoder {
                 consume(r);
             }
         }
-    }
-
-    /** The columns read, for tests and error messages. */
-    List<String> columnNames() {
-        List<String> names = new ArrayList<>();
-        columns.forEach(c -> names.add(c.name()));
-        return names;
     }
 }

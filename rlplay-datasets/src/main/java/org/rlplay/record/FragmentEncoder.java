@@ -29,16 +29,17 @@ import org.rlplay.record.StepColumns.Col;
 
 /**
  * Writes one fragment as one Parquet row group of T * N rows, env-major (row {@code j * T + t} is
- * env j's step from record t), through parquet-java's page writers: the library writes pages,
- * headers, checksums, compression, column and offset indexes and the footer; this class fills each
- * page's values in bulk from the fragment's primitive arrays (PLAIN values, the library's RLE
- * encoder for levels and dictionary indices) instead of one library call per value, which is what
- * keeps recording cheap (README, "Datasets").
+ * env j's step from record t), through parquet-java's page writers: the library writes page headers,
+ * checksums, compression, statistics and the footer; this class fills each page's values in bulk
+ * from the fragment's primitive arrays instead of one library call per value, which is what keeps
+ * recording cheap (README, "Datasets").
  *
- * <p>Column encodings: PLAIN for values; dictionary (PLAIN_DICTIONARY) for the columns that change
- * rarely along a fragment ({@code episode_id}, {@code env}, {@code actor_version}, {@code fragment},
- * {@code collector}), whose index pages then hold a few RLE runs. The repetition and definition
- * levels of required lists depend only on T, N and the width, so they are encoded once.
+ * <p>Encodings: PLAIN values (the format's little-endian bytes, {@link PlainBuffer}); levels and
+ * dictionary indices as RLE runs ({@link RleRuns}), since they change rarely along a fragment;
+ * dictionaries (PLAIN_DICTIONARY) for the columns that do ({@code episode_id}, {@code env},
+ * {@code actor_version}, {@code fragment}, {@code collector}). Levels that depend only on T, N and
+ * a column's width (required lists, the boundary columns) are encoded once. One data page per
+ * column chunk, without page indexes.
  *
  * <p>One per file being written; used by one thread (the recorder's writer).
  */
@@ -305,8 +306,9 @@ final class FragmentEncoder {
     private void nonZeroRows(Column c, int shift, boolean[] present) {
         int w = c.width();
         if (c.array() instanceof float[] x) {
-            for (int j = 0; j < numEnvs; j++) {
-                for (int t = 0, at = c.offset(shift, j), r = j * length; t < length; t++, at += numEnvs * w, r++) {
+            int at = c.offset(shift, 0);
+            for (int t = 0; t < length; t++) {
+                for (int j = 0, r = t; j < numEnvs; j++, at += w, r += length) {
                     int bits = 0;
                     for (int i = 0; i < w; i++) {
                         bits |= Float.floatToRawIntBits(x[at + i]);
@@ -359,47 +361,53 @@ final class FragmentEncoder {
 
     private void gather(Column c, int shift, Object dst) {
         int w = c.width();
-        int stride = numEnvs * w;
         Object src = c.array();
-        for (int j = 0; j < numEnvs; j++) {
-            int from = c.offset(shift, j);
-            int to = j * length * w;
-            switch (c.type()) {
-                case FLOAT32: gather((float[]) src, from, stride, (float[]) dst, to, w); break;
-                case INT32: gather((int[]) src, from, stride, (int[]) dst, to, w); break;
-                case BOOL: {
-                    boolean[] a = (boolean[]) src;
-                    boolean[] b = (boolean[]) dst;
-                    for (int t = 0; t < length; t++, from += stride, to += w) {
+        int from = c.offset(shift, 0);
+        // read the column in storage order (record, then env); each env's rows are T apart in dst
+        switch (c.type()) {
+            case FLOAT32: {
+                float[] a = (float[]) src;
+                float[] b = (float[]) dst;
+                for (int t = 0; t < length; t++) {
+                    for (int j = 0, to = t * w; j < numEnvs; j++, from += w, to += length * w) {
                         for (int i = 0; i < w; i++) {
                             b[to + i] = a[from + i];
                         }
                     }
-                    break;
                 }
-                default: {
-                    for (int t = 0; t < length; t++, from += stride, to += w) {
+                break;
+            }
+            case INT32: {
+                int[] a = (int[]) src;
+                int[] b = (int[]) dst;
+                for (int t = 0; t < length; t++) {
+                    for (int j = 0, to = t * w; j < numEnvs; j++, from += w, to += length * w) {
+                        for (int i = 0; i < w; i++) {
+                            b[to + i] = a[from + i];
+                        }
+                    }
+                }
+                break;
+            }
+            case BOOL: {
+                boolean[] a = (boolean[]) src;
+                boolean[] b = (boolean[]) dst;
+                for (int t = 0; t < length; t++) {
+                    for (int j = 0, to = t * w; j < numEnvs; j++, from += w, to += length * w) {
+                        for (int i = 0; i < w; i++) {
+                            b[to + i] = a[from + i];
+                        }
+                    }
+                }
+                break;
+            }
+            default: {
+                for (int t = 0; t < length; t++) {
+                    for (int j = 0, to = t * w; j < numEnvs; j++, from += w, to += length * w) {
                         System.arraycopy(src, from, dst, to, w);
                     }
-                    break;
                 }
-            }
-        }
-    }
-
-    /** Env j's rows: {@code length} values of {@code w} elements, {@code stride} apart in {@code a}. */
-    private void gather(float[] a, int from, int stride, float[] b, int to, int w) {
-        for (int t = 0; t < length; t++, from += stride, to += w) {
-            for (int i = 0; i < w; i++) {
-                b[to + i] = a[from + i];
-            }
-        }
-    }
-
-    private void gather(int[] a, int from, int stride, int[] b, int to, int w) {
-        for (int t = 0; t < length; t++, from += stride, to += w) {
-            for (int i = 0; i < w; i++) {
-                b[to + i] = a[from + i];
+                break;
             }
         }
     }
