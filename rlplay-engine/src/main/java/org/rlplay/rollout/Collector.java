@@ -1,5 +1,8 @@
 package org.rlplay.rollout;
 
+import java.io.DataInput;
+import java.io.DataOutput;
+import java.io.IOException;
 import java.util.Arrays;
 import org.rlplay.actor.Actor;
 import org.rlplay.actor.ActorDriver;
@@ -321,6 +324,55 @@ final class Collector implements AutoCloseable {
                         + " at element " + rel % obsSize + " after " + what);
             }
         }
+    }
+
+    /** Whether {@link #saveState} works: the envs can save theirs. */
+    boolean canSaveState() {
+        return envs.canSaveState();
+    }
+
+    /**
+     * Writes everything that runs across fragments (stream position, episode statistics, the
+     * lookahead record, hx, the envs' states), between fragments.
+     */
+    void saveState(DataOutput out) throws IOException {
+        if (!envs.canSaveState()) {
+            throw new UnsupportedOperationException("the envs (" + envs.getClass().getSimpleName()
+                    + ") cannot save their state");
+        }
+        out.writeBoolean(started);
+        if (!started) {
+            return;
+        }
+        out.writeLong(sequence);
+        out.writeLong(envSteps);
+        for (int j = 0; j < numEnvs; j++) {
+            out.writeDouble(episodeReturn[j]);
+            out.writeInt(episodeLength[j]);
+        }
+        lookahead.saveState(out);
+        driver.saveState(out);
+        envs.saveState(out);
+    }
+
+    /** Restores what {@link #saveState} wrote; before this collector's first fragment. */
+    void loadState(DataInput in) throws IOException {
+        if (started) {
+            throw new IllegalStateException("a saved state can only be loaded before the first fragment");
+        }
+        if (!in.readBoolean()) {
+            return;
+        }
+        sequence = in.readLong();
+        envSteps = in.readLong();
+        for (int j = 0; j < numEnvs; j++) {
+            episodeReturn[j] = in.readDouble();
+            episodeLength[j] = in.readInt();
+        }
+        lookahead.loadState(in);
+        driver.loadState(in);
+        envs.loadState(in);
+        started = true;
     }
 
     /** Closes the envs and releases hx. Idempotent. */

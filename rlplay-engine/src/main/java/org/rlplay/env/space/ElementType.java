@@ -85,6 +85,21 @@ public enum ElementType {
         }
     }
 
+    /**
+     * Sets element {@code i} of {@code array} (of {@link #arrayType()}) to {@code v}, converted as a
+     * Java cast does (exact for every value {@link #get} returns).
+     */
+    public void set(Object array, int i, double v) {
+        switch (this) {
+            case BOOL: ((boolean[]) array)[i] = v != 0; break;
+            case UINT8: case INT8: ((byte[]) array)[i] = (byte) (int) v; break;
+            case INT32: ((int[]) array)[i] = (int) v; break;
+            case INT64: ((long[]) array)[i] = (long) v; break;
+            case FLOAT32: ((float[]) array)[i] = (float) v; break;
+            default: ((double[]) array)[i] = v; break;
+        }
+    }
+
     /** Sets elements {@code [from, to)} of {@code array} (of {@link #arrayType()}) to zero. */
     public void clear(Object array, int from, int to) {
         switch (this) {
