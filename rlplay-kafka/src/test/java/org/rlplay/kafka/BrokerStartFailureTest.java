@@ -47,7 +47,7 @@ class BrokerStartFailureTest {
     void aBrokerNotReadyInTimeIsKilledAndReported(@TempDir Path tmp) throws Exception {
         Path dir = tmp.resolve("broker");
         BrokerException e = assertThrows(BrokerException.class, () -> KafkaBroker.start(
-                BrokerConfig.builder(dir).startTimeout(Duration.ofMillis(1500)).build()));
+                BrokerConfig.builder(dir).startTimeout(Duration.ofMillis(300)).build()));
         assertTrue(e.headline().contains("did not serve clients at 127.0.0.1:"), e.headline());
         assertTrue(e.headline().contains("and was killed"), e.headline());
         assertEquals(List.of(), brokerChildrenIn(dir));
