@@ -140,11 +140,11 @@ final class Collector implements AutoCloseable {
         ActionBatch actions = driver.actions();
         Object taken = actions.ints() != null ? actions.ints() : actions.floats();
         int length = spec.length();
+        batch.target(obs, 0, f.rew(), 0, finalObs, 0, f.envInfo(), 0);
         for (int t = 0; t < length; t++) {
             driver.step(w, t);
             int next = f.index(t + 1, 0);
-            batch.target(obs, next * obsSize, f.rew(), next, finalObs, next * obsSize,
-                    f.envInfo(), t * numEnvs * infoSize);
+            batch.moveTargets(next * obsSize, next, next * obsSize, t * numEnvs * infoSize);
             envs.step(actions, config.sticky() ? stuck : null, batch);
             System.arraycopy(taken, 0, act, next * actSize, numEnvs * actSize);
             int count = absorb(f, w, t);
