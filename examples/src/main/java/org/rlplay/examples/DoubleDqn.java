@@ -21,7 +21,7 @@ import org.rlplay.algos.policy.EpsilonGreedyActor;
 import org.rlplay.algos.policy.Mlp;
 import org.rlplay.algos.policy.ObservationEncoder;
 import org.rlplay.algos.replay.ReplayBuffer;
-import org.rlplay.algos.state.SplitMix64;
+import org.rlplay.algos.state.ResumableRandom;
 import org.rlplay.env.space.Space;
 import org.rlplay.examples.train.GradientStep;
 import org.rlplay.examples.train.Layers;
@@ -116,7 +116,7 @@ public final class DoubleDqn implements Algorithm<DoubleDqn.Hyperparameters> {
         GradientStep adam = run.adam(h.lr(), h.annealLr(), 1e-8f, h.maxGradNorm());
         ReplayBuffer replay = new ReplayBuffer(run.observationSpace(), run.actionSpace(), h.bufferSize());
         TransitionBatch batch = replay.newBatch(h.batchSize());
-        SplitMix64 sampler = run.keep("sampler", new SplitMix64(run.seed()));
+        ResumableRandom sampler = run.keep("sampler", new ResumableRandom(run.seed()));
         long startSteps = run.envSteps();
         long lastTargetUpdate = startSteps;
         List<EpsilonGreedyActor> actors = new ArrayList<>();

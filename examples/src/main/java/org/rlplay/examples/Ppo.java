@@ -23,7 +23,7 @@ import org.rlplay.algos.policy.Mlp;
 import org.rlplay.algos.policy.ObservationEncoder;
 import org.rlplay.algos.returns.NdReturns;
 import org.rlplay.algos.returns.Trajectory;
-import org.rlplay.algos.state.SplitMix64;
+import org.rlplay.algos.state.ResumableRandom;
 import org.rlplay.env.space.Space;
 import org.rlplay.examples.train.GradientStep;
 import org.rlplay.examples.train.Layers;
@@ -110,7 +110,7 @@ public final class Ppo implements Algorithm<Ppo.Hyperparameters> {
         int numActions = Layers.discreteActions(run.actionSpace(), name());
         ParameterStore parameters = new ParameterStore(run.networks().manager(), false);
         GradientStep adam = run.adam(h.lr(), h.annealLr(), 1e-5f, h.maxGradNorm());
-        SplitMix64 shuffle = run.keep("shuffle", new SplitMix64(run.seed()));
+        ResumableRandom shuffle = run.keep("shuffle", new ResumableRandom(run.seed()));
         int batch = h.numEnvs() * h.length();
         int minibatch = batch / h.minibatches();
 

@@ -15,7 +15,7 @@ import org.rlplay.algos.loss.Categorical;
 import org.rlplay.algos.policy.CategoricalActor;
 import org.rlplay.algos.policy.Mlp;
 import org.rlplay.algos.policy.ObservationEncoder;
-import org.rlplay.algos.state.SplitMix64;
+import org.rlplay.algos.state.ResumableRandom;
 import org.rlplay.env.space.Space;
 import org.rlplay.examples.Algorithm;
 import org.rlplay.examples.train.GradientStep;
@@ -99,7 +99,7 @@ public final class BehaviourCloning implements Algorithm<BehaviourCloning.Hyperp
         ParameterStore parameters = new ParameterStore(run.networks().manager(), false);
         GradientStep adam = run.adam(h.lr(), 1e-8f, h.maxGradNorm());
         TransitionBatch batch = sampler.newBatch(h.batchSize());
-        SplitMix64 rng = run.keep("sampler", new SplitMix64(run.seed()));
+        ResumableRandom rng = run.keep("sampler", new ResumableRandom(run.seed()));
         do {
             sampler.sample(rng, batch);
             try (NDManager m = run.networks().manager().newSubManager()) {

@@ -42,12 +42,14 @@ import org.rlplay.rollout.RolloutConfig;
  *
  * <h2>Resuming</h2>
  * A checkpoint saves, next to the weights, every piece of training state the run knows of
- * ({@link Resumable}): the optimizer of {@link #adam}, the actors of a {@code same}-mode rollout
- * (their random generators), whatever the loop registers with {@link #keep} (a replay buffer, a
- * shuffling generator), and the run's own counters, pending metric sums and episode statistics. A
- * run created from a checkpoint restores each piece as it is created, and drops the metrics rows
- * written after that checkpoint, so an algorithm-side state continues exactly. (The envs are
- * restarted, seeded by {@link #seed()}: the engine's rollouts do not save their state yet.)
+ * ({@link Resumable}): the optimizer of {@link #adam}, whatever the loop registers with
+ * {@link #keep} (a shuffling or sampling generator), the run's own counters, pending metric sums
+ * and episode statistics, and in {@code same} mode the actor (its random generator) and the
+ * rollout itself ({@link Rollout#saveState}: envs, lookahead record, hx, running episodes) when its
+ * envs can save their state. A run created from a checkpoint restores each piece as it is created
+ * and drops the metrics rows written after that checkpoint, so it continues exactly as if it had
+ * never stopped. Where the rollout cannot be saved (Gymnasium envs, the decoupled modes) the envs
+ * are restarted, seeded by {@link #seed()}, and the rest still continues.
  *
  * <p>Created by the {@code train} command around already built (and, when resuming, restored)
  * {@link Networks}, which it does not own. Owns the metrics file; {@link #finish()} writes the final
@@ -67,6 +69,7 @@ public final class Run implements AutoCloseable {
     private static final String RUN_PART = "run";
     private static final String OPTIMIZER_PART = "optimizer";
     private static final String ACTOR_PART = "actor";
+    private static final String ROLLOUT_PART = "rollout";
 
     /**
      * What a run is asked to do.
@@ -157,7 +160,9 @@ public final class Run implements AutoCloseable {
     private final long updatesBefore;
     private final double wallBefore;
     private final boolean createdOut;
+    private final boolean exactRollout;
     private Rollout rollout;
+    private long rolloutStepsBefore;
     private Dataset dataset;
     private GradientStep optimizer;
     private long updates;
@@ -190,6 +195,7 @@ public final class Run implements AutoCloseable {
         this.metricsEvery = Math.max(1, settings.totalSteps() / METRIC_ROWS);
         this.checkpointEvery = settings.checkpointEvery();
         this.createdOut = !Files.exists(settings.out());
+        this.exactRollout = resumed != null && resumed.hasPart(ROLLOUT_PART) && settings.mode() == RolloutMode.SAME;
         try {
             Files.createDirectories(settings.out());
         } catch (IOException e) {
@@ -225,12 +231,12 @@ public final class Run implements AutoCloseable {
     }
 
     /**
-     * The seed for this process's randomness (envs, samplers): the run's seed, moved on by the
-     * env-steps already done when resuming, so restarted envs do not replay the same episodes.
-     * What {@link #keep} restores does not depend on it.
+     * The seed for this process's randomness (envs, samplers): the run's seed; when resuming from a
+     * checkpoint without a saved rollout, moved on by the env-steps already done, so the restarted
+     * envs do not replay the same episodes. What the checkpoint restores does not depend on it.
      */
     public long seed() {
-        return settings.seed() + stepsBefore;
+        return exactRollout ? settings.seed() : settings.seed() + stepsBefore;
     }
 
     /**
@@ -255,6 +261,30 @@ public final class Run implements AutoCloseable {
         };
         rollout = ActorRollouts.open(settings.mode(), settings.collectors(), settings.env(), numEnvs, config, networks,
                 block, replicas, kept);
+        rolloutStepsBefore = stepsBefore;
+        if (settings.mode() == RolloutMode.SAME && rollout.canSaveState()) {
+            Resumable state = new Resumable() {
+                @Override
+                public void saveState(DataOutput out) throws IOException {
+                    rollout.saveState(out);
+                }
+
+                @Override
+                public void restoreState(DataInput in) throws IOException {
+                    rollout.loadState(in);
+                }
+            };
+            if (exactRollout) {
+                try {
+                    resumed.restorePart(ROLLOUT_PART, state);
+                } catch (RuntimeException e) {
+                    rollout.close();
+                    throw e;
+                }
+                rolloutStepsBefore = 0;           // the restored rollout counts the steps before the resume
+            }
+            parts.put(ROLLOUT_PART, state);
+        }
         return rollout;
     }
 
@@ -307,7 +337,7 @@ public final class Run implements AutoCloseable {
 
     /** Env steps done, including those before a resume. */
     public long envSteps() {
-        return stepsBefore + (rollout == null ? 0 : rollout.envSteps());
+        return rollout == null ? stepsBefore : rolloutStepsBefore + rollout.envSteps();
     }
 
     /** What the budget counts: env steps, or updates for an offline run. */

@@ -25,7 +25,7 @@ import java.util.List;
 import java.util.stream.Stream;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
-import org.rlplay.algos.state.SplitMix64;
+import org.rlplay.algos.state.ResumableRandom;
 import org.rlplay.env.space.Box;
 import org.rlplay.env.space.Discrete;
 import org.rlplay.env.space.Space;
@@ -68,14 +68,14 @@ class RunResumeTest {
         private final Run run;
         private final Networks nets;
         private final GradientStep adam;
-        private final SplitMix64 rng;
+        private final ResumableRandom rng;
         private final ParameterStore ps;
 
         Loop(Run run, Networks nets) {
             this.run = run;
             this.nets = nets;
             this.adam = run.adam(0.05f, true, 1e-8f, 1f);
-            this.rng = run.keep("data", new SplitMix64(run.seed()));
+            this.rng = run.keep("data", new ResumableRandom(run.seed()));
             this.ps = new ParameterStore(nets.manager(), false);
         }
 

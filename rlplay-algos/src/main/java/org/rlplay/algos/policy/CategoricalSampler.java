@@ -7,7 +7,7 @@ import java.io.DataOutput;
 import java.io.IOException;
 import java.nio.ByteBuffer;
 import org.rlplay.algos.state.Resumable;
-import org.rlplay.algos.state.SplitMix64;
+import org.rlplay.algos.state.ResumableRandom;
 
 /**
  * Draws one action per env from (N, n) float32 logits on the host: a categorical sample from
@@ -17,7 +17,7 @@ import org.rlplay.algos.state.SplitMix64;
  */
 public final class CategoricalSampler implements Resumable {
     private final int numActions;
-    private final SplitMix64 rng;
+    private final ResumableRandom rng;
     private final boolean greedy;
     private final double[] scratch;
 
@@ -31,7 +31,7 @@ public final class CategoricalSampler implements Resumable {
             throw new IllegalArgumentException("numActions must be >= 1, got " + numActions);
         }
         this.numActions = numActions;
-        this.rng = new SplitMix64(seed);
+        this.rng = new ResumableRandom(seed);
         this.greedy = greedy;
         this.scratch = new double[numActions];
     }

@@ -13,7 +13,7 @@ import org.rlplay.actor.Actor;
 import org.rlplay.actor.ActorOutput;
 import org.rlplay.actor.RecordBatch;
 import org.rlplay.algos.state.Resumable;
-import org.rlplay.algos.state.SplitMix64;
+import org.rlplay.algos.state.ResumableRandom;
 
 /**
  * The epsilon-greedy actor of DQN-style learners, for {@code Discrete(n)} action spaces: each env
@@ -32,7 +32,7 @@ import org.rlplay.algos.state.SplitMix64;
 public final class EpsilonGreedyActor implements Actor, Resumable {
     private final Block q;
     private final int numActions;
-    private final SplitMix64 rng;
+    private final ResumableRandom rng;
     private final ParameterStore parameters;
     private int[] choice = new int[0];
     private volatile double epsilon;
@@ -49,7 +49,7 @@ public final class EpsilonGreedyActor implements Actor, Resumable {
         }
         this.q = q;
         this.numActions = numActions;
-        this.rng = new SplitMix64(seed);
+        this.rng = new ResumableRandom(seed);
         this.parameters = new ParameterStore(q.getParameters().valueAt(0).getArray().getManager(), false);
         epsilon(epsilon);
     }

@@ -10,14 +10,14 @@ import java.io.IOException;
 import java.util.SplittableRandom;
 import org.junit.jupiter.api.Test;
 
-/** SplitMix64 draws what SplittableRandom draws for the same seed, and resumes from a saved state. */
-class SplitMix64Test {
+/** ResumableRandom draws what SplittableRandom draws for the same seed, and resumes from a saved state. */
+class ResumableRandomTest {
 
     @Test
     void shouldDrawExactlyWhatSplittableRandomDraws() {
         for (long seed : new long[] {0, 1, 42, -7, Long.MAX_VALUE}) {
             SplittableRandom expected = new SplittableRandom(seed);
-            SplitMix64 actual = new SplitMix64(seed);
+            ResumableRandom actual = new ResumableRandom(seed);
             for (int i = 0; i < 20_000; i++) {
                 switch (i % 6) {
                     case 0 -> assertEquals(expected.nextLong(), actual.nextLong(), "nextLong " + i);
@@ -33,13 +33,13 @@ class SplitMix64Test {
 
     @Test
     void shouldContinueFromASavedState() throws IOException {
-        SplitMix64 a = new SplitMix64(3);
+        ResumableRandom a = new ResumableRandom(3);
         for (int i = 0; i < 100; i++) {
             a.nextInt(10);
         }
         ByteArrayOutputStream bytes = new ByteArrayOutputStream();
         a.saveState(new DataOutputStream(bytes));
-        SplitMix64 b = new SplitMix64(999);
+        ResumableRandom b = new ResumableRandom(999);
         b.restoreState(new DataInputStream(new ByteArrayInputStream(bytes.toByteArray())));
         for (int i = 0; i < 100; i++) {
             assertEquals(a.nextDouble(), b.nextDouble());

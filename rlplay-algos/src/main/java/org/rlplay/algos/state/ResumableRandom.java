@@ -6,22 +6,25 @@ import java.io.IOException;
 import java.util.random.RandomGenerator;
 
 /**
- * A seeded random generator whose position can be saved and restored: the SplitMix64 algorithm
- * (Steele, Lea and Flood 2014, "Fast Splittable Pseudorandom Number Generators") with the golden
- * gamma, so {@code new SplitMix64(seed)} draws exactly what {@code new java.util.SplittableRandom(seed)}
- * draws (the bounded and floating-point draws are {@link RandomGenerator}'s, as SplittableRandom's
- * are), which keeps seeded runs unchanged when a SplittableRandom is replaced by it. Its whole state
- * is one {@code long}.
+ * A seeded {@link RandomGenerator} whose position can be saved and restored, for the training
+ * loop's and the actors' draws: the SplitMix64 algorithm (Steele, Lea and Flood 2014, "Fast
+ * Splittable Pseudorandom Number Generators") with the golden gamma, so
+ * {@code new ResumableRandom(seed)} draws exactly what {@code new java.util.SplittableRandom(seed)}
+ * draws ({@code nextLong}, {@code nextInt} and, through {@link RandomGenerator}'s defaults as for
+ * SplittableRandom, the bounded, floating-point and Gaussian draws), which keeps seeded runs
+ * unchanged when a SplittableRandom is replaced by it. Its whole state is one {@code long}. (The
+ * engine's {@code org.rlplay.env.SplitMix64} is the envs' counterpart, without {@code nextInt} and
+ * the {@code RandomGenerator} face.)
  *
  * <p>Not thread-safe: one owner thread.
  */
-public final class SplitMix64 implements RandomGenerator, Resumable {
+public final class ResumableRandom implements RandomGenerator, Resumable {
     private static final long GOLDEN_GAMMA = 0x9e3779b97f4a7c15L;
 
     private long state;
 
     /** A generator seeded with {@code seed}. */
-    public SplitMix64(long seed) {
+    public ResumableRandom(long seed) {
         this.state = seed;
     }
 
