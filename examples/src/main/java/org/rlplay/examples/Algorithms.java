@@ -1,10 +1,15 @@
 package org.rlplay.examples;
 
 import java.util.List;
+import java.util.stream.Collectors;
+import org.rlplay.examples.offline.BehaviourCloning;
+import org.rlplay.examples.offline.ConservativeDqn;
+import org.rlplay.examples.usage.UsageException;
 
-/** The algorithms the command line knows, by {@code --algo} name. Immutable. */
+/** The algorithms the command line knows, by {@code --algo} name: online ones, then offline ones. Immutable. */
 public final class Algorithms {
-    private static final List<Algorithm<?>> ALL = List.of(new A2c(), new DoubleDqn(), new Ppo(), new RecurrentA2c());
+    private static final List<Algorithm<?>> ALL = List.of(new A2c(), new DoubleDqn(), new Ppo(), new RecurrentA2c(),
+            new BehaviourCloning(), new ConservativeDqn());
 
     private Algorithms() {
     }
@@ -17,7 +22,7 @@ public final class Algorithms {
     /**
      * The algorithm called {@code name}.
      *
-     * @throws IllegalArgumentException naming {@code --algo} and listing the known names
+     * @throws UsageException naming {@code --algo} and listing the known names
      */
     public static Algorithm<?> get(String name) {
         for (Algorithm<?> a : ALL) {
@@ -25,15 +30,12 @@ public final class Algorithms {
                 return a;
             }
         }
-        throw new IllegalArgumentException("--algo: unknown algorithm '" + name + "'; known: " + names());
+        throw new UsageException("--algo: unknown algorithm '" + name + "'; online: " + names(false) + "; offline"
+                + " (--data): " + names(true));
     }
 
-    /** The known names, comma-separated. */
-    public static String names() {
-        StringBuilder b = new StringBuilder();
-        for (Algorithm<?> a : ALL) {
-            b.append(b.length() == 0 ? "" : ", ").append(a.name());
-        }
-        return b.toString();
+    /** The names of the online ({@code offline == false}) or offline algorithms, comma-separated. */
+    public static String names(boolean offline) {
+        return ALL.stream().filter(a -> a.offline() == offline).map(Algorithm::name).collect(Collectors.joining(", "));
     }
 }

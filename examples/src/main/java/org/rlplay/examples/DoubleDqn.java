@@ -1,6 +1,7 @@
 package org.rlplay.examples;
 
 import static org.rlplay.examples.train.Hyperparameters.require;
+import static org.rlplay.examples.train.Hyperparameters.requireWidths;
 
 import ai.djl.engine.Engine;
 import ai.djl.ndarray.NDArray;
@@ -12,14 +13,15 @@ import ai.djl.training.GradientCollector;
 import ai.djl.training.ParameterStore;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.SplittableRandom;
 import org.rlplay.actor.Actor;
 import org.rlplay.algos.loss.Dqn;
 import org.rlplay.algos.loss.Regression;
 import org.rlplay.algos.loss.TargetNetworks;
 import org.rlplay.algos.policy.EpsilonGreedyActor;
 import org.rlplay.algos.policy.Mlp;
+import org.rlplay.algos.policy.ObservationEncoder;
 import org.rlplay.algos.replay.ReplayBuffer;
+import org.rlplay.algos.state.ResumableRandom;
 import org.rlplay.env.space.Space;
 import org.rlplay.examples.train.GradientStep;
 import org.rlplay.examples.train.Layers;
@@ -83,7 +85,7 @@ public final class DoubleDqn implements Algorithm<DoubleDqn.Hyperparameters> {
             require("ddqn", epsStart >= 0 && epsStart <= 1 && epsEnd >= 0 && epsEnd <= 1, "epsStart and epsEnd must be in [0, 1]");
             require("ddqn", explorationFraction > 0 && explorationFraction <= 1, "explorationFraction must be in (0, 1]");
             require("ddqn", maxGradNorm > 0, "maxGradNorm must be > 0");
-            require("ddqn", hidden.length >= 1 && java.util.Arrays.stream(hidden).allMatch(w -> w >= 1), "hidden widths must be >= 1");
+            requireWidths("ddqn", hidden);
         }
     }
 
@@ -96,10 +98,11 @@ public final class DoubleDqn implements Algorithm<DoubleDqn.Hyperparameters> {
     @Override
     public Networks networks(Hyperparameters h, Space observations, Space actions) {
         int numActions = Layers.discreteActions(actions, name());
-        Shape input = new Shape(1, observations.size());
+        Shape input = ObservationEncoder.inputShape(observations, 1);
         Networks nets = new Networks();
-        Block q = nets.add("q", Layers.torchLinearInit(Mlp.of(numActions, false, h.hidden())), input);
-        Block target = nets.addFrozen("target", Layers.torchLinearInit(Mlp.of(numActions, false, h.hidden())), input);
+        Block q = nets.add("q", Layers.torchLinearInit(Mlp.of(observations, numActions, false, h.hidden())), input);
+        Block target = nets.addFrozen("target", Layers.torchLinearInit(Mlp.of(observations, numActions, false,
+                h.hidden())), input);
         TargetNetworks.hardUpdate(q, target);
         return nets;
     }
@@ -110,10 +113,10 @@ public final class DoubleDqn implements Algorithm<DoubleDqn.Hyperparameters> {
         Block target = run.networks().get("target");
         int numActions = Layers.discreteActions(run.actionSpace(), name());
         ParameterStore parameters = new ParameterStore(run.networks().manager(), false);
-        GradientStep adam = run.adam(h.lr(), 1e-8f, h.maxGradNorm());
+        GradientStep adam = run.adam(h.lr(), h.annealLr(), 1e-8f, h.maxGradNorm());
         ReplayBuffer replay = new ReplayBuffer(run.observationSpace(), run.actionSpace(), h.bufferSize());
         TransitionBatch batch = replay.newBatch(h.batchSize());
-        SplittableRandom sampler = new SplittableRandom(run.seed());
+        ResumableRandom sampler = run.keep("sampler", new ResumableRandom(run.seed()));
         long startSteps = run.envSteps();
         long lastTargetUpdate = startSteps;
         List<EpsilonGreedyActor> actors = new ArrayList<>();
@@ -124,9 +127,6 @@ public final class DoubleDqn implements Algorithm<DoubleDqn.Hyperparameters> {
             return actor;
         })) {
             for (Fragment f : rollout) {
-                if (h.annealLr()) {
-                    adam.learningRate(h.lr() * (float) Math.max(1e-3, 1 - run.fractionDone()));
-                }
                 replay.add(f);
                 double eps = epsilon(h, run);
                 actors.forEach(a -> a.epsilon(eps));

@@ -6,6 +6,7 @@ import java.nio.file.Files;
 import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import org.rlplay.env.space.Space;
+import org.rlplay.env.space.SpaceJson;
 import org.rlplay.fragment.FragmentWriter;
 import org.rlplay.fragment.FragmentSpec;
 import org.rlplay.rollout.Rollout;

@@ -2,6 +2,9 @@ package org.rlplay.examples.train;
 
 import ai.djl.nn.Block;
 import ai.djl.pytorch.jni.JniUtils;
+import java.io.DataInput;
+import java.io.DataOutput;
+import java.io.IOException;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
@@ -9,7 +12,9 @@ import java.util.function.Supplier;
 import org.rlplay.actor.Actor;
 import org.rlplay.algos.loss.TargetNetworks;
 import org.rlplay.env.VecEnv;
+import org.rlplay.examples.envs.EnvSpec;
 import org.rlplay.examples.envs.Envs;
+import org.rlplay.examples.usage.UsageException;
 import org.rlplay.ring.BlockWeightSync;
 import org.rlplay.ring.RingConfig;
 import org.rlplay.rollout.ForwardingRollout;
@@ -52,7 +57,7 @@ public final class ActorRollouts {
     /**
      * @param mode       how to collect
      * @param collectors C, collector threads in {@code multi} mode (N must be divisible by C)
-     * @param envId      the env id
+     * @param env        the env
      * @param numEnvs    N, envs in each fragment the loop gets
      * @param config     fragment length and seed
      * @param learner    the learner's networks
@@ -61,19 +66,16 @@ public final class ActorRollouts {
      * @param actors     makes the actor of each collector
      * @throws IllegalArgumentException naming {@code --collectors} when N is not divisible by C
      */
-    public static Rollout open(RolloutMode mode, int collectors, String envId, int numEnvs, RolloutConfig config,
+    public static Rollout open(RolloutMode mode, int collectors, EnvSpec env, int numEnvs, RolloutConfig config,
                                Networks learner, String block, Supplier<Networks> replicas,
                                ActorFactory actors) {
         Block source = learner.get(block);
         if (mode == RolloutMode.SAME) {
             Actor actor = actors.make(source, 0);
-            return new Owned(Rollouts.same(Envs.open(envId, numEnvs), actor, config), List.of(actor), List.of());
+            return new Owned(Rollouts.same(Envs.open(env, numEnvs), actor, config), List.of(actor), List.of());
         }
+        checkCollectors(mode, collectors, numEnvs);
         int c = mode == RolloutMode.SINGLE ? 1 : collectors;
-        if (c < 1 || numEnvs % c != 0) {
-            throw new IllegalArgumentException("--collectors " + c + ": the " + numEnvs
-                    + " envs of a fragment must split evenly over the collectors");
-        }
         List<Networks> copies = new ArrayList<>();
         List<Actor> made = new ArrayList<>();
         List<VecEnv> envs = new ArrayList<>();
@@ -87,7 +89,7 @@ public final class ActorRollouts {
                 TargetNetworks.hardUpdate(source, replica);
                 blocks.add(replica);
                 made.add(actors.make(replica, i));
-                envs.add(Envs.open(envId, numEnvs / c));
+                envs.add(Envs.open(env, numEnvs / c));
             }
             RingConfig ring = RingConfig.builder().slots(c == 1 ? 2 : Integer.highestOneBit(2 * c - 1) * 2)
                     .batch(c).maxLag(1).timeout(TIMEOUT).weights(new BlockWeightSync(source, blocks))
@@ -106,6 +108,20 @@ public final class ActorRollouts {
                 closeQuietly(n, e);
             }
             throw e;
+        }
+    }
+
+    /**
+     * Checks that the {@code numEnvs} envs of a fragment split evenly over the collectors of
+     * {@code mode} (before anything is built).
+     *
+     * @throws UsageException naming {@code --collectors} otherwise
+     */
+    public static void checkCollectors(RolloutMode mode, int collectors, int numEnvs) {
+        int c = mode == RolloutMode.MULTI ? collectors : 1;
+        if (c < 1 || numEnvs % c != 0) {
+            throw new UsageException("--collectors " + c + ": the " + numEnvs
+                    + " envs of a fragment must split evenly over the collectors");
         }
     }
 
@@ -128,6 +144,21 @@ public final class ActorRollouts {
             super(rollout);
             this.actors = actors;
             this.replicas = replicas;
+        }
+
+        @Override
+        public boolean canSaveState() {
+            return delegate.canSaveState();
+        }
+
+        @Override
+        public void saveState(DataOutput out) throws IOException {
+            delegate.saveState(out);
+        }
+
+        @Override
+        public void loadState(DataInput in) throws IOException {
+            delegate.loadState(in);
         }
 
         @Override

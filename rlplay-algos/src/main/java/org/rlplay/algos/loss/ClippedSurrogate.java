@@ -15,12 +15,12 @@ import ai.djl.ndarray.types.DataType;
  * per-sample arrays share one shape. Results are scalars in the manager of {@code logProb}.
  * Stateless.
  */
-public final class Ppo {
-    private Ppo() {
+public final class ClippedSurrogate {
+    private ClippedSurrogate() {
     }
 
     /** The clipped surrogate loss {@code L_clip} (to minimise). */
-    public static NDArray clippedSurrogate(NDArray logProb, NDArray oldLogProb, NDArray advantages, float clipEps) {
+    public static NDArray loss(NDArray logProb, NDArray oldLogProb, NDArray advantages, float clipEps) {
         checkEps(clipEps);
         Shapes.requireSame("oldLogProb", oldLogProb, "logProb", logProb);
         Shapes.requireSame("advantages", advantages, "logProb", logProb);

@@ -1,26 +1,27 @@
-package org.rlplay.record;
+package org.rlplay.env.space;
 
 import com.google.gson.JsonArray;
 import com.google.gson.JsonElement;
 import com.google.gson.JsonObject;
-import org.rlplay.env.space.Box;
-import org.rlplay.env.space.Discrete;
-import org.rlplay.env.space.ElementType;
-import org.rlplay.env.space.MultiBinary;
-import org.rlplay.env.space.MultiDiscrete;
-import org.rlplay.env.space.Space;
 
 /**
- * Full JSON descriptions of spaces for manifests: {@code type}, {@code shape}, {@code dtype} and the
- * type's parameters ({@code low}/{@code high} for Box, with infinite bounds written as
- * {@code Infinity}/{@code -Infinity} as Python's {@code json} does; {@code n}/{@code start} for
- * Discrete; {@code nvec} for MultiDiscrete; {@code n} for MultiBinary). Stateless.
+ * The JSON description of a space, shared by everything that writes spaces down or receives them:
+ * dataset manifests, checkpoints, and both sides of the Gymnasium bridge (whose Python side writes
+ * the same objects with {@code json.dumps}). An object with {@code type} ({@code Box},
+ * {@code Discrete}, {@code MultiDiscrete} or {@code MultiBinary}), {@code shape}, {@code dtype}
+ * (numpy's name) and the type's parameters: {@code low}/{@code high} for Box (row-major, infinite
+ * bounds written as {@code Infinity}/{@code -Infinity} as Python's {@code json} does),
+ * {@code n}/{@code start} for Discrete, {@code nvec} for MultiDiscrete, {@code n} for MultiBinary.
+ * For example {@code {"type":"Discrete","shape":[],"dtype":"int64","n":3,"start":0}}.
+ *
+ * <p>Stateless and thread-safe.
  */
-final class SpaceJson {
+public final class SpaceJson {
     private SpaceJson() {
     }
 
-    static JsonObject toJson(Space space) {
+    /** The description of {@code space}. */
+    public static JsonObject toJson(Space space) {
         JsonObject o = new JsonObject();
         o.addProperty("type", space.getClass().getSimpleName());
         JsonArray shape = new JsonArray();
@@ -60,7 +61,7 @@ final class SpaceJson {
      *
      * @throws IllegalArgumentException naming the missing or bad member
      */
-    static Space fromJson(JsonElement element) {
+    public static Space fromJson(JsonElement element) {
         if (element == null || !element.isJsonObject()) {
             throw new IllegalArgumentException("a space must be a JSON object, got " + element);
         }
