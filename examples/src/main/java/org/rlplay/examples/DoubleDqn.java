@@ -21,6 +21,7 @@ import org.rlplay.algos.policy.EpsilonGreedyActor;
 import org.rlplay.algos.policy.Mlp;
 import org.rlplay.algos.policy.ObservationEncoder;
 import org.rlplay.algos.replay.ReplayBuffer;
+import org.rlplay.algos.state.ResumableLong;
 import org.rlplay.algos.state.ResumableRandom;
 import org.rlplay.env.space.Space;
 import org.rlplay.examples.train.GradientStep;
@@ -48,8 +49,8 @@ import org.rlplay.rollout.Rollout;
  *         theta = Adam(theta, grad L)
  *     every C env-steps: Q' = Q
  * </pre>
- * The replay buffer lives in memory only: a resumed run starts with an empty one and waits for
- * {@code learningStarts} new transitions before learning again.
+ * Checkpoints keep the replay buffer, its sampler and the schedule counters, so a resumed run
+ * continues exactly.
  */
 public final class DoubleDqn implements Algorithm<DoubleDqn.Hyperparameters> {
 
@@ -114,11 +115,11 @@ public final class DoubleDqn implements Algorithm<DoubleDqn.Hyperparameters> {
         int numActions = Layers.discreteActions(run.actionSpace(), name());
         ParameterStore parameters = new ParameterStore(run.networks().manager(), false);
         GradientStep adam = run.adam(h.lr(), h.annealLr(), 1e-8f, h.maxGradNorm());
-        ReplayBuffer replay = new ReplayBuffer(run.observationSpace(), run.actionSpace(), h.bufferSize());
+        ReplayBuffer replay = run.keep("replay", new ReplayBuffer(run.observationSpace(), run.actionSpace(), h.bufferSize()));
         TransitionBatch batch = replay.newBatch(h.batchSize());
         ResumableRandom sampler = run.keep("sampler", new ResumableRandom(run.seed()));
-        long startSteps = run.envSteps();
-        long lastTargetUpdate = startSteps;
+        long startSteps = run.keep("start-steps", new ResumableLong(run.envSteps())).get();
+        ResumableLong lastTargetUpdate = run.keep("last-target-update", new ResumableLong(startSteps));
         List<EpsilonGreedyActor> actors = new ArrayList<>();
 
         try (Rollout rollout = run.rollout(h.numEnvs(), h.length(), "q", (block, collector) -> {
@@ -150,9 +151,9 @@ public final class DoubleDqn implements Algorithm<DoubleDqn.Hyperparameters> {
                             adam.step();
                         }
                     }
-                    if (run.envSteps() - lastTargetUpdate >= h.targetUpdate()) {
+                    if (run.envSteps() - lastTargetUpdate.get() >= h.targetUpdate()) {
                         TargetNetworks.hardUpdate(q, target);
-                        lastTargetUpdate = run.envSteps();
+                        lastTargetUpdate.set(run.envSteps());
                     }
                     rollout.publish();
                 }

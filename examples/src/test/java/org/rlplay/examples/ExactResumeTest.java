@@ -31,11 +31,16 @@ class ExactResumeTest {
     Path tmp;
 
     @ParameterizedTest(name = "{0} on {1}")
-    @CsvSource({"a2c, CartPole-v1, 4096, 8", "ppo, CartPole-v1, 4096, 2", "a2c-lstm, CartPoleNoVelocity-v1, 2048, 8"})
-    void aResumedRunEqualsOneThatNeverStopped(String algo, String env, long steps, int every) throws IOException {
+    @CsvSource({"a2c, CartPole-v1, 4096, 8, ''", "ppo, CartPole-v1, 4096, 2, ''", "a2c-lstm, CartPoleNoVelocity-v1, 2048, 8, ''",
+        "ddqn, CartPole-v1, 4000, 100, learningStarts=1000"})
+    void aResumedRunEqualsOneThatNeverStopped(String algo, String env, long steps, int every, String set) throws IOException {
         Path straight = tmp.resolve("straight");
-        Cli a = Cli.run("train", "--algo", algo, "--env", env, "--steps", Long.toString(steps), "--seed", "3",
-                "--checkpoint-every", Integer.toString(every), "--progress", "off", "--out", straight.toString());
+        List<String> args = new ArrayList<>(List.of("train", "--algo", algo, "--env", env, "--steps", Long.toString(steps),
+                "--seed", "3", "--checkpoint-every", Integer.toString(every), "--progress", "off", "--out", straight.toString()));
+        if (!set.isEmpty()) {
+            args.addAll(List.of("--set", set));
+        }
+        Cli a = Cli.run(args.toArray(new String[0]));
         assertEquals(0, a.code(), a::toString);
         List<Path> checkpoints = checkpoints(straight);
         assertTrue(checkpoints.size() >= 3, checkpoints::toString);

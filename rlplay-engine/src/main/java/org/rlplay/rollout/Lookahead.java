@@ -44,11 +44,7 @@ final class Lookahead {
     void saveState(DataOutput out) throws IOException {
         for (int c = 0; c < rows.length; c++) {
             if (rows[c] != null) {
-                ElementType type = types[c];
-                int n = java.lang.reflect.Array.getLength(rows[c]);
-                for (int i = 0; i < n; i++) {
-                    out.writeDouble(type.get(rows[c], i));
-                }
+                types[c].write(out, rows[c], 0, java.lang.reflect.Array.getLength(rows[c]));
             }
         }
     }
@@ -57,11 +53,7 @@ final class Lookahead {
     void loadState(DataInput in) throws IOException {
         for (int c = 0; c < rows.length; c++) {
             if (rows[c] != null) {
-                ElementType type = types[c];
-                int n = java.lang.reflect.Array.getLength(rows[c]);
-                for (int i = 0; i < n; i++) {
-                    type.set(rows[c], i, in.readDouble());
-                }
+                types[c].read(in, rows[c], 0, java.lang.reflect.Array.getLength(rows[c]));
             }
         }
     }

@@ -2,9 +2,6 @@ package org.rlplay.examples.train;
 
 import ai.djl.nn.Block;
 import ai.djl.pytorch.jni.JniUtils;
-import java.io.DataInput;
-import java.io.DataOutput;
-import java.io.IOException;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
@@ -144,21 +141,6 @@ public final class ActorRollouts {
             super(rollout);
             this.actors = actors;
             this.replicas = replicas;
-        }
-
-        @Override
-        public boolean canSaveState() {
-            return delegate.canSaveState();
-        }
-
-        @Override
-        public void saveState(DataOutput out) throws IOException {
-            delegate.saveState(out);
-        }
-
-        @Override
-        public void loadState(DataInput in) throws IOException {
-            delegate.loadState(in);
         }
 
         @Override

@@ -19,6 +19,7 @@ import org.rlplay.examples.envs.EnvSpec;
 import org.rlplay.examples.usage.UsageException;
 import org.rlplay.fragment.Fragment;
 import org.rlplay.record.Dataset;
+import org.rlplay.rollout.EpisodeWindow;
 import org.rlplay.rollout.Rollout;
 import org.rlplay.rollout.RolloutConfig;
 
@@ -149,7 +150,7 @@ public final class Run implements AutoCloseable {
     private final Networks networks;
     private final Supplier<Networks> replicas;
     private final Checkpoint resumed;
-    private final RecentEpisodes episodes = new RecentEpisodes();
+    private final EpisodeWindow episodes = new EpisodeWindow(100);
     private final Map<String, double[]> pending = new LinkedHashMap<>();
     private final Map<String, Resumable> parts = new LinkedHashMap<>();
     private final MetricsLog metrics;
@@ -352,7 +353,7 @@ public final class Run implements AutoCloseable {
 
     /** Episodes finished, including those before a resume. */
     public long episodes() {
-        return episodes.total();
+        return episodes.totalEpisodes();
     }
 
     /** Adds a value to this interval's mean of metric {@code name} (a loss, an entropy, ...). */
@@ -512,7 +513,7 @@ public final class Run implements AutoCloseable {
             if (settings.checkpointEvery() == 0) {
                 checkpointEvery = every;    // the interval the run chose; an explicit --checkpoint-every wins
             }
-            episodes.restoreState(in);
+            episodes.loadState(in);
             pending.clear();
             int n = in.readInt();
             for (int i = 0; i < n; i++) {
