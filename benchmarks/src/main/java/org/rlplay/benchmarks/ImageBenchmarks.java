@@ -80,21 +80,31 @@ public class ImageBenchmarks {
         return new Box(low, high, new int[] {H, W, C}, type);
     }
 
-    /** Frames of uint8 pixels, copied from a bank; episodes of 1000 steps. */
-    static final class ByteFrames implements Env<byte[]> {
-        private static final Space SPACE = space(ElementType.UINT8);
-        private final byte[] bank = new byte[BANK * FRAME];
+    /**
+     * Frames copied from a bank of {@value #BANK} precomputed ones; episodes of 1000 steps. {@code O} is
+     * {@code byte[]} for uint8 frames, {@code float[]} for the same pixel values stored as float32.
+     */
+    static final class Frames<O> implements Env<O> {
+        private final Space space;
+        private final Object bank;
         private int step;
 
-        ByteFrames() {
-            for (int i = 0; i < bank.length; i++) {
-                bank[i] = (byte) (i * 2654435761L >>> 24);
+        Frames(ElementType type) {
+            this.space = space(type);
+            this.bank = type.allocate(BANK * FRAME);
+            for (int i = 0; i < BANK * FRAME; i++) {
+                int pixel = (int) ((i * 2654435761L >>> 24) & 0xff);
+                if (bank instanceof byte[] b) {
+                    b[i] = (byte) pixel;
+                } else {
+                    ((float[]) bank)[i] = pixel;
+                }
             }
         }
 
         @Override
         public Space observationSpace() {
-            return SPACE;
+            return space;
         }
 
         @Override
@@ -103,59 +113,18 @@ public class ImageBenchmarks {
         }
 
         @Override
-        public void reset(long seed, byte[] obs, int off) {
+        public void reset(long seed, O obs, int off) {
             reset(obs, off);
         }
 
         @Override
-        public void reset(byte[] obs, int off) {
+        public void reset(O obs, int off) {
             step = 0;
             System.arraycopy(bank, 0, obs, off, FRAME);
         }
 
         @Override
-        public void step(ActionBatch actions, int index, byte[] obs, int off, Transition out) {
-            step++;
-            System.arraycopy(bank, (step % BANK) * FRAME, obs, off, FRAME);
-            out.set(actions.discrete(index) == 0 ? 1f : 0f, step >= 1000, false);
-        }
-    }
-
-    /** The same frames stored as float32 values 0..255 (what a float observation buffer would hold). */
-    static final class FloatFrames implements Env<float[]> {
-        private static final Space SPACE = space(ElementType.FLOAT32);
-        private final float[] bank = new float[BANK * FRAME];
-        private int step;
-
-        FloatFrames() {
-            for (int i = 0; i < bank.length; i++) {
-                bank[i] = (float) ((i * 2654435761L >>> 24) & 0xff);
-            }
-        }
-
-        @Override
-        public Space observationSpace() {
-            return SPACE;
-        }
-
-        @Override
-        public Space actionSpace() {
-            return new Discrete(6);
-        }
-
-        @Override
-        public void reset(long seed, float[] obs, int off) {
-            reset(obs, off);
-        }
-
-        @Override
-        public void reset(float[] obs, int off) {
-            step = 0;
-            System.arraycopy(bank, 0, obs, off, FRAME);
-        }
-
-        @Override
-        public void step(ActionBatch actions, int index, float[] obs, int off, Transition out) {
+        public void step(ActionBatch actions, int index, O obs, int off, Transition out) {
             step++;
             System.arraycopy(bank, (step % BANK) * FRAME, obs, off, FRAME);
             out.set(actions.discrete(index) == 0 ? 1f : 0f, step >= 1000, false);
@@ -177,10 +146,12 @@ public class ImageBenchmarks {
         SequentialBlock cnn = NatureCnn.of(6);
         cnn.initialize(manager, DataType.FLOAT32, new Shape(1, H, W, C));
         RolloutConfig config = RolloutConfig.builder().length(T).build();
-        bytesConstant = Rollouts.same(SerialVecEnv.of(numEnvs, ByteFrames::new), CONSTANT, config);
-        floatsConstant = Rollouts.same(SerialVecEnv.of(numEnvs, FloatFrames::new), CONSTANT, config);
-        bytesCnn = Rollouts.same(SerialVecEnv.of(numEnvs, ByteFrames::new), new CategoricalActor(cnn, 6, 1, false), config);
-        floatsCnn = Rollouts.same(SerialVecEnv.of(numEnvs, FloatFrames::new), new CategoricalActor(cnn, 6, 1, false), config);
+        bytesConstant = Rollouts.same(SerialVecEnv.of(numEnvs, () -> new Frames<>(ElementType.UINT8)), CONSTANT, config);
+        floatsConstant = Rollouts.same(SerialVecEnv.of(numEnvs, () -> new Frames<>(ElementType.FLOAT32)), CONSTANT, config);
+        bytesCnn = Rollouts.same(SerialVecEnv.of(numEnvs, () -> new Frames<>(ElementType.UINT8)),
+                new CategoricalActor(cnn, 6, 1, false), config);
+        floatsCnn = Rollouts.same(SerialVecEnv.of(numEnvs, () -> new Frames<>(ElementType.FLOAT32)),
+                new CategoricalActor(cnn, 6, 1, false), config);
     }
 
     @TearDown(Level.Trial)
