@@ -25,7 +25,6 @@ import org.apache.kafka.clients.producer.ProducerRecord;
 import org.apache.kafka.common.KafkaException;
 import org.apache.kafka.common.PartitionInfo;
 import org.apache.kafka.common.TopicPartition;
-import org.apache.kafka.common.errors.WakeupException;
 import org.apache.kafka.common.header.Header;
 import org.apache.kafka.common.serialization.ByteArrayDeserializer;
 import org.apache.kafka.common.serialization.ByteArraySerializer;
@@ -45,8 +44,9 @@ import org.slf4j.LoggerFactory;
  * slot that {@link Collation} copies into the batch). Live mode commits offsets and publishes
  * weights; replay mode does neither and ends at the end offsets taken when it was built.
  *
- * <p>All Kafka calls run on the training loop's thread, under a lock; {@link #close()} from another
- * thread wakes a waiting poll and takes the lock, so it is bounded (about 5 s per client when the
+ * <p>All Kafka calls run on the training loop's thread, under a lock, and no poll waits longer than
+ * 100 ms; {@link #close()} from another thread marks the rollout closed (a waiting {@code next()} sees
+ * it after its current poll) and takes the lock, so it is bounded (about 5 s per client when the
  * broker is gone).
  */
 final class KafkaFragmentRollout implements KafkaRollout {
@@ -330,8 +330,6 @@ final class KafkaFragmentRollout implements KafkaRollout {
     private <T> T guarded(java.util.function.Supplier<T> body) {
         try {
             return body.get();
-        } catch (WakeupException e) {
-            throw new NoSuchElementException("the rollout was closed");
         } catch (NoSuchElementException e) {
             throw e;
         } catch (KafkaException e) {
@@ -376,6 +374,9 @@ final class KafkaFragmentRollout implements KafkaRollout {
                 if (accept(r)) {
                     return r;
                 }
+            }
+            if (closed) {
+                throw new NoSuchElementException("the rollout was closed");
             }
             long now = System.nanoTime();
             if (live) {
@@ -540,7 +541,6 @@ final class KafkaFragmentRollout implements KafkaRollout {
             return;
         }
         closed = true;
-        consumer.wakeup();
         lock.lock();
         try {
             if (live && failure == null) {
