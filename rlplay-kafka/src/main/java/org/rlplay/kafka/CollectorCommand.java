@@ -12,8 +12,8 @@ import org.rlplay.env.VecEnv;
  * <pre>
  * rlplay collector --bootstrap HOST:PORT --env ID --envs N [-T 128] [--id 0] [--seed S]
  *                  [--topic rlplay.fragments] [--weights-topic rlplay.weights] [--weights-key weights]
- *                  [--partitions 1] [--fragments F] [--kafka-config FILE] [--sticky] [--no-final-obs]
- *                  [--verbose]
+ *                  [--partitions 1] [--group rlplay-learner] [--max-backlog 8] [--fragments F]
+ *                  [--kafka-config FILE] [--sticky] [--no-final-obs] [--verbose]
  * </pre>
  * {@code --env} names an env of the {@link EnvRegistry}; the actor replica comes from the
  * {@link ReplicaFactory} the application passes to {@link #run} (the network is the application's).
@@ -21,13 +21,16 @@ import org.rlplay.env.VecEnv;
  * {@link KafkaSettings#load(Path, String)}). {@code --seed} defaults to {@code id * N}.
  *
  * <p>Prints one line when it starts sending and one when it ends. Errors are one line on standard
- * error ({@code --verbose} adds the stack trace); exit code 0 after SIGINT/SIGTERM or
- * {@code --fragments}, 1 when collecting or sending failed, 2 for bad arguments.
+ * error ({@code --verbose} adds the stack trace); exit code 0 after {@code --fragments}, 1 when
+ * collecting or sending failed, 2 for bad arguments. On SIGINT/SIGTERM a shutdown hook stops the
+ * collector at its next fragment boundary and flushes what it sent (the JVM's exit code is then the
+ * signal's, 130/143). {@code --group} and {@code --max-backlog} set the back-pressure
+ * ({@link KafkaCollector.Builder#backPressure}).
  */
 public final class CollectorCommand {
     private static final String USAGE = "usage: rlplay collector --bootstrap HOST:PORT --env ID --envs N [-T 128]"
             + " [--id 0] [--seed S] [--topic T] [--weights-topic W] [--weights-key K] [--partitions P]"
-            + " [--fragments F] [--kafka-config FILE] [--sticky] [--no-final-obs] [--verbose]";
+            + " [--group G] [--max-backlog B] [--fragments F] [--kafka-config FILE] [--sticky] [--no-final-obs] [--verbose]";
 
     private CollectorCommand() {
     }
@@ -50,6 +53,8 @@ public final class CollectorCommand {
         String weightsTopic = KafkaRollouts.WEIGHTS_TOPIC;
         String weightsKey = KafkaRollouts.WEIGHTS_KEY;
         int partitions = 1;
+        String group = KafkaRollouts.LEARNER_GROUP;
+        int maxBacklog = 8;
         long fragments = -1;
         Path kafkaConfig = null;
         boolean sticky = false;
@@ -87,6 +92,8 @@ public final class CollectorCommand {
                             case "--weights-key" -> weightsKey = value;
                             case "--partitions" -> partitions = parseInt(name, value);
                             case "--fragments" -> fragments = parseLong(name, value);
+                            case "--group" -> group = value;
+                            case "--max-backlog" -> maxBacklog = parseInt(name, value);
                             case "--kafka-config" -> kafkaConfig = Path.of(value);
                             default -> throw new IllegalArgumentException("unknown option " + name);
                         }
@@ -116,7 +123,7 @@ public final class CollectorCommand {
             replica = replicas.create(batch, s);
             KafkaCollector.Builder b = KafkaCollector.builder(settings, batch, replica).id(id).seed(s).length(length)
                     .sticky(sticky).keepFinalObs(finalObs).topic(topic).weights(weightsTopic, weightsKey)
-                    .partitions(partitions).maxFragments(fragments);
+                    .partitions(partitions).maxFragments(fragments).backPressure(group, maxBacklog);
             KafkaCollector collector = b.build();
             Thread hook = new Thread(collector::close, "rlplay-collector-stop");
             Runtime.getRuntime().addShutdownHook(hook);

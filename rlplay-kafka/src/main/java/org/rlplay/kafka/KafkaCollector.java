@@ -7,10 +7,15 @@ import java.util.concurrent.ExecutionException;
 import java.util.concurrent.Future;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
+import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.atomic.AtomicReference;
+import org.apache.kafka.clients.admin.Admin;
+import org.apache.kafka.clients.admin.ListConsumerGroupOffsetsSpec;
+import org.apache.kafka.clients.consumer.OffsetAndMetadata;
 import org.apache.kafka.clients.producer.KafkaProducer;
 import org.apache.kafka.clients.producer.ProducerRecord;
 import org.apache.kafka.clients.producer.RecordMetadata;
+import org.apache.kafka.common.TopicPartition;
 import org.apache.kafka.common.header.internals.RecordHeaders;
 import org.apache.kafka.common.serialization.ByteArraySerializer;
 import org.rlplay.env.VecEnv;
@@ -45,6 +50,17 @@ import org.slf4j.LoggerFactory;
  * the next fragment is collected, and labelled, with that version. Without a block the weights stay
  * frozen and every fragment is version 0.
  *
+ * <h2>Back-pressure</h2>
+ * A collector does not run ahead of the learner: before each fragment it waits while more than
+ * {@code maxBacklog} records (default 8) of its partition, up to its own last acknowledged one and
+ * counting its records in flight, are not yet committed by the learner's consumer group (default {@value KafkaRollouts#LEARNER_GROUP}),
+ * adopting newer weights while it waits. So the topic holds a bounded backlog, the latency from send
+ * to hand-out stays near {@code maxBacklog} fragments' time, and a collector on a machine shared with
+ * the learner leaves it the CPU instead of collecting fragments that would wait. It asks the cluster
+ * only when its estimate (the last answer plus what it sent since) exceeds the bound. A collector
+ * started before its learner sends {@code maxBacklog + 1} fragments and waits for it; -1 turns
+ * the wait off (recording a topic that no learner consumes).
+ *
  * <h2>Reproducibility</h2>
  * Env j is reset with seed {@code seed + j} at start-up (default seed: {@code id * N}, the seeds a
  * {@code multi} rollout gives collector {@code id}); with frozen weights the fragments a collector
@@ -74,6 +90,10 @@ public final class KafkaCollector implements AutoCloseable {
     private final String weightsKey;
     private final int partitions;
     private final long maxFragments;
+    private final String learnerGroup;
+    private final int maxBacklog;
+    private final AtomicLong lastAcked = new AtomicLong(-1);
+    private final AtomicLong acked = new AtomicLong();
     private final CountDownLatch finished = new CountDownLatch(1);
     private final AtomicReference<Exception> sendFailure = new AtomicReference<>();
     private volatile boolean stopping;
@@ -96,6 +116,8 @@ public final class KafkaCollector implements AutoCloseable {
         this.weightsKey = b.weightsKey;
         this.partitions = b.partitions;
         this.maxFragments = b.maxFragments;
+        this.learnerGroup = b.learnerGroup;
+        this.maxBacklog = b.maxBacklog;
     }
 
     /**
@@ -150,20 +172,26 @@ public final class KafkaCollector implements AutoCloseable {
         }
         long incarnation = System.currentTimeMillis();
         KafkaProducer<byte[], byte[]> producer = null;
+        Admin admin = null;
         WeightsFollower weights = null;
         Rollout rollout = null;
         long sequence = 0;
         try {
             int maxRecord = settings.maxRecordBytes();
-            try (TopicAdmin admin = TopicAdmin.connect(settings)) {
-                admin.ensure(TopicSpec.fragments(topic, partitions).withMaxRecordBytes(maxRecord));
+            try (TopicAdmin topics = TopicAdmin.connect(settings)) {
+                topics.ensure(TopicSpec.fragments(topic, partitions).withMaxRecordBytes(maxRecord));
                 if (replica.block() != null) {
-                    admin.ensure(TopicSpec.weights(weightsTopic).withMaxRecordBytes(maxRecord));
+                    topics.ensure(TopicSpec.weights(weightsTopic).withMaxRecordBytes(maxRecord));
                 }
             }
             producer = new KafkaProducer<>(settings.producerConfig(), new ByteArraySerializer(),
                     new ByteArraySerializer());
             int partition = Math.floorMod(id, producer.partitionsFor(topic).size());
+            TopicPartition tp = new TopicPartition(topic, partition);
+            if (maxBacklog >= 0) {
+                admin = Admin.create(settings.adminConfig());
+            }
+            long backlog = 0;
             if (replica.block() != null) {
                 weights = new WeightsFollower(settings, weightsTopic, weightsKey);
                 weights.readToEnd(Duration.ofSeconds(30));
@@ -172,6 +200,12 @@ public final class KafkaCollector implements AutoCloseable {
             rollout = Rollouts.same(envs, replica.actor(), config);
             long steps = 0;
             while (!stopping && (maxFragments < 0 || sent < maxFragments)) {
+                if (admin != null && backlog > maxBacklog) {
+                    backlog = awaitLearner(admin, tp, weights);
+                    if (stopping) {
+                        break;
+                    }
+                }
                 Fragment f;
                 try {
                     f = rollout.next();
@@ -196,10 +230,14 @@ public final class KafkaCollector implements AutoCloseable {
                         headers(FragmentCodec.KIND_FRAGMENT, version)), (meta, e) -> {
                             if (e != null) {
                                 sendFailure.compareAndSet(null, e);
+                            } else {
+                                lastAcked.accumulateAndGet(meta.offset(), Math::max);
+                                acked.incrementAndGet();
                             }
                         });
                 checkDelivery();
                 sent++;
+                backlog++;
                 bytes += value.length;
                 if (weights != null) {
                     adopt(weights.poll(Duration.ZERO));
@@ -211,6 +249,9 @@ public final class KafkaCollector implements AutoCloseable {
         } finally {
             closeQuietly(rollout);
             closeQuietly(weights);
+            if (admin != null) {
+                admin.close(Duration.ofSeconds(5));
+            }
             if (producer != null) {
                 producer.close(Duration.ofSeconds(10));
             }
@@ -218,6 +259,53 @@ public final class KafkaCollector implements AutoCloseable {
                 closeQuietly(envs);
             }
             finished.countDown();
+        }
+    }
+
+    /**
+     * Waits until at most {@code maxBacklog} records of this collector's partition, up to its last
+     * acknowledged one plus those still in flight, are not yet committed by the learner's group (or
+     * the collector is closing), adopting weights meanwhile.
+     *
+     * @return the backlog when the wait ended
+     */
+    private long awaitLearner(Admin admin, TopicPartition tp, WeightsFollower weights) {
+        long sleep = 5;
+        while (true) {
+            long inFlight = sent - acked.get();
+            long backlog = lastAcked.get() + 1 - committed(admin, tp) + inFlight;
+            if (backlog <= maxBacklog || stopping) {
+                return Math.max(0, backlog);
+            }
+            if (weights != null) {
+                adopt(weights.poll(Duration.ofMillis(sleep)));
+            } else {
+                try {
+                    Thread.sleep(sleep);
+                } catch (InterruptedException e) {
+                    Thread.currentThread().interrupt();
+                    throw new KafkaCollectorException(id, "collector " + id + " interrupted while waiting for the"
+                            + " learner", e);
+                }
+            }
+            sleep = Math.min(50, sleep * 2);
+            checkDelivery();
+        }
+    }
+
+    /** The learner group's committed offset on {@code tp}, 0 if it has none. */
+    private long committed(Admin admin, TopicPartition tp) {
+        try {
+            OffsetAndMetadata o = admin.listConsumerGroupOffsets(java.util.Map.of(learnerGroup,
+                    new ListConsumerGroupOffsetsSpec().topicPartitions(java.util.List.of(tp))))
+                    .partitionsToOffsetAndMetadata(learnerGroup).get(5, TimeUnit.SECONDS).get(tp);
+            return o == null ? 0 : o.offset();
+        } catch (ExecutionException | TimeoutException e) {
+            LOG.debug("collector {}: cannot read the learner's offsets ({}); trying again", id, e.toString());
+            return 0;
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new KafkaCollectorException(id, "collector " + id + " interrupted while waiting for the learner", e);
         }
     }
 
@@ -312,6 +400,8 @@ public final class KafkaCollector implements AutoCloseable {
         private String weightsKey = KafkaRollouts.WEIGHTS_KEY;
         private int partitions = 1;
         private long maxFragments = -1;
+        private String learnerGroup = KafkaRollouts.LEARNER_GROUP;
+        private int maxBacklog = 8;
 
         private Builder(KafkaSettings settings, VecEnv envs, Replica replica) {
             this.settings = java.util.Objects.requireNonNull(settings, "settings");
@@ -374,6 +464,23 @@ public final class KafkaCollector implements AutoCloseable {
         /** Stop after this many fragments; -1 (default) runs until closed. */
         public Builder maxFragments(long n) {
             this.maxFragments = n;
+            return this;
+        }
+
+        /**
+         * The learner's consumer group and the most records of this collector's partition it may
+         * have not yet committed before the collector waits (see the class documentation); defaults
+         * {@value KafkaRollouts#LEARNER_GROUP} and 8; {@code maxBacklog} -1 never waits. A learner
+         * that collates M fragments commits them only at its next {@code next()}, so keep
+         * {@code maxBacklog >= M - 1} (the collectors of one partition together must be able to
+         * supply a whole batch).
+         */
+        public Builder backPressure(String group, int maxBacklog) {
+            if (maxBacklog < -1) {
+                throw new IllegalArgumentException("maxBacklog must be >= 0, or -1 for none, got " + maxBacklog);
+            }
+            this.learnerGroup = java.util.Objects.requireNonNull(group, "group");
+            this.maxBacklog = maxBacklog;
             return this;
         }
 

@@ -15,6 +15,7 @@ import java.util.TreeMap;
 import java.util.concurrent.TimeoutException;
 import java.util.concurrent.atomic.AtomicReference;
 import java.util.concurrent.locks.ReentrantLock;
+import org.apache.kafka.clients.consumer.CloseOptions;
 import org.apache.kafka.clients.consumer.ConsumerConfig;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.consumer.KafkaConsumer;
@@ -130,7 +131,7 @@ final class KafkaFragmentRollout implements KafkaRollout {
                         new ByteArraySerializer());
             }
         } catch (RuntimeException e) {
-            consumer.close(CLIENT_CLOSE);
+            consumer.close(CloseOptions.timeout(CLIENT_CLOSE));
             throw e instanceof KafkaException ? unreachable(settings, "assign " + config.topic(), e) : e;
         }
         return new KafkaFragmentRollout(settings, spec, config.topic(), config, true, consumer, producer, null, version);
@@ -164,7 +165,7 @@ final class KafkaFragmentRollout implements KafkaRollout {
             return new KafkaFragmentRollout(settings, spec, topic, KafkaRolloutConfig.builder().topic(topic).build(),
                     false, consumer, null, ends, 0);
         } catch (RuntimeException e) {
-            consumer.close(CLIENT_CLOSE);
+            consumer.close(CloseOptions.timeout(CLIENT_CLOSE));
             throw e instanceof KafkaException ? unreachable(settings, "replay " + topic + " from " + start, e) : e;
         }
     }
@@ -556,7 +557,7 @@ final class KafkaFragmentRollout implements KafkaRollout {
                 }
             }
             try {
-                consumer.close(CLIENT_CLOSE);
+                consumer.close(CloseOptions.timeout(CLIENT_CLOSE));
             } catch (RuntimeException e) {
                 LOG.warn("closing the learner's consumer: {}", e.toString());
             }

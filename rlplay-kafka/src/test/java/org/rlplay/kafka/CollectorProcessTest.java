@@ -95,7 +95,7 @@ class CollectorProcessTest {
         cmd.addAll(List.of("-cp", System.getProperty("java.class.path"), CollectorChild.class.getName(),
                 "--bootstrap", broker.bootstrapServers(), "--env", "CartPole-v1", "--envs", Integer.toString(N),
                 "-T", Integer.toString(T), "--id", Integer.toString(id), "--topic", TOPIC,
-                "--weights-topic", TOPIC + ".weights", "--partitions", "2", "--verbose"));
+                "--weights-topic", TOPIC + ".weights", "--partitions", "2", "--group", "proc", "--verbose"));
         Path log = dir.resolve("collector-" + id + "-" + children.size() + ".log");
         Process p = new ProcessBuilder(cmd).redirectErrorStream(true).redirectOutput(log.toFile()).start();
         children.add(p);

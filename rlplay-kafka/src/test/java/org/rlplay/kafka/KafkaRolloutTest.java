@@ -297,12 +297,12 @@ class KafkaRolloutTest {
         VecEnv cartPole2 = EnvRegistry.makeVec("CartPole-v1", n);
         Replica r2 = TestNets.replica(cartPole2, 4);
         Running steady = new Running(KafkaCollector.builder(broker.settings(), cartPole0,
-                new Replica(TestNets.throttled(r0.actor(), 2), null, null)).id(0).length(t).topic("faults").build());
+                new Replica(TestNets.throttled(r0.actor(), 2), null, null)).id(0).length(t).topic("faults").backPressure("faults", 8).build());
         Running failing = new Running(KafkaCollector.builder(broker.settings(),
                 SerialVecEnv.of(n, () -> new FaultyEnv(FaultyEnv.Fault.THROW, 3)), new Replica(constant(), null, null))
-                .id(1).length(t).topic("faults").build());
+                .id(1).length(t).topic("faults").backPressure("faults", 8).build());
         Running brief = new Running(KafkaCollector.builder(broker.settings(), cartPole2,
-                new Replica(r2.actor(), null, null)).id(2).length(t).topic("faults").maxFragments(3).build());
+                new Replica(r2.actor(), null, null)).id(2).length(t).topic("faults").backPressure("faults", 8).maxFragments(3).build());
         try (KafkaRollout rollout = KafkaRollouts.consume(broker.settings(), cartPoleSpec(n, t), KafkaRolloutConfig
                 .builder().topic("faults").group("faults").collectorTimeout(Duration.ofSeconds(2)).listener(listener)
                 .build())) {
@@ -334,6 +334,34 @@ class KafkaRolloutTest {
         assertEquals(1, e.collector());
         assertEquals(null, brief.failure.get());
         assertEquals(3, brief.collector.sent());
+    }
+
+    @Test
+    void aCollectorWaitsWhileTheLearnerHasMoreThanItsBacklogUncommitted() throws Exception {
+        int n = 2;
+        int t = 8;
+        VecEnv envs = EnvRegistry.makeVec("CartPole-v1", n);
+        Running collector = new Running(KafkaCollector.builder(broker.settings(), envs,
+                new Replica(constant(), null, null)).id(0).length(t).topic("pressure").backPressure("pressure", 2).build());
+        try {
+            long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(60);
+            while (collector.collector.sent() < 3 && System.nanoTime() < deadline) {
+                Thread.sleep(20);
+            }
+            Thread.sleep(1500);
+            assertEquals(3, collector.collector.sent(), "with no learner, 2 + 1 fragments and then a wait");
+            try (KafkaRollout rollout = KafkaRollouts.consume(broker.settings(), cartPoleSpec(n, t),
+                    KafkaRolloutConfig.builder().topic("pressure").group("pressure").build())) {
+                for (int i = 0; i < 20; i++) {
+                    assertEquals(i, rollout.next().sequence());
+                }
+                assertTrue(collector.collector.sent() <= 20 + 1 + 2 + 1,
+                        "at most the backlog ahead of the learner: sent " + collector.collector.sent());
+            }
+        } finally {
+            collector.stop();
+        }
+        assertEquals(null, collector.failure.get());
     }
 
     @Test
