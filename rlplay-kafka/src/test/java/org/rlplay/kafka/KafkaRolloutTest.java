@@ -411,6 +411,12 @@ class KafkaRolloutTest {
             assertTrue(rollout.stats().bytesPerFragment() > 4 << 20, "bytes " + rollout.stats().bytesPerFragment());
         }
         assertEquals(NoiseImageEnv.SIZE, spec.observationSpace().size());
+        try (TopicAdmin admin = TopicAdmin.connect(broker.settings())) {
+            java.util.Map<String, String> c = admin.config("images");
+            assertEquals(Integer.toString((8 << 20) + KafkaSettings.BATCH_OVERHEAD_BYTES), c.get("max.message.bytes"),
+                    "the collector created the topic with its raised limit");
+            assertEquals(Long.toString(1L << 30), c.get("retention.bytes"), "retention stays bounded");
+        }
     }
 
     @Test
