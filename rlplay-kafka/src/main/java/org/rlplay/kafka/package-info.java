@@ -77,7 +77,9 @@
  * </pre>
  * in a file read by {@link org.rlplay.kafka.KafkaSettings#load(java.nio.file.Path)}.
  * {@link org.rlplay.kafka.KafkaSettings#toString()} hides passwords, keys and JAAS configs. The
- * broker that {@link org.rlplay.kafka.KafkaBroker} starts listens in plain text on its host.
+ * broker that {@link org.rlplay.kafka.KafkaBroker} starts listens in plain text on its host, or with
+ * SASL/PLAIN over plain text ({@link org.rlplay.kafka.BrokerConfig.Builder#saslPlain}), whose
+ * {@link org.rlplay.kafka.KafkaBroker#settings()} then carry the three properties above for PLAIN.
  *
  * <h2>Delivery: what the learner is handed</h2>
  * <ul>
