@@ -70,12 +70,17 @@ public final class FragmentCodec {
     public static final String HEADER_SCHEMA = "rlplay.schema";
     /** Record header holding the actor version as 8 big-endian bytes. */
     public static final String HEADER_VERSION = "rlplay.actor-version";
-    /** Record header saying what the value is: {@value #KIND_FRAGMENT} or {@value #KIND_FAILURE}. */
+    /**
+     * Record header saying what the value is: {@value #KIND_FRAGMENT} or {@value #KIND_FAILURE} on the
+     * fragments topic, {@value #KIND_WEIGHTS} on the weights topic.
+     */
     public static final String HEADER_KIND = "rlplay.kind";
     /** {@link #HEADER_KIND} of a fragment record. */
     public static final String KIND_FRAGMENT = "fragment";
     /** {@link #HEADER_KIND} of a collector's last record when it failed: the value is its UTF-8 message. */
     public static final String KIND_FAILURE = "failure";
+    /** {@link #HEADER_KIND} of a weights snapshot (the weights topic). */
+    public static final String KIND_WEIGHTS = "weights";
 
     private static final byte[] MAGIC = {'R', 'L', 'F', 'R'};
     private static final ElementType[] CODES = {ElementType.BOOL, ElementType.UINT8, ElementType.INT8,

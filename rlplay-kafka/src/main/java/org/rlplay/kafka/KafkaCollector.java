@@ -1,7 +1,11 @@
 package org.rlplay.kafka;
 
+import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
+import java.util.List;
+import java.util.Map;
+import java.util.Objects;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.Future;
@@ -296,8 +300,8 @@ public final class KafkaCollector implements AutoCloseable {
     /** The learner group's committed offset on {@code tp}, 0 if it has none. */
     private long committed(Admin admin, TopicPartition tp) {
         try {
-            OffsetAndMetadata o = admin.listConsumerGroupOffsets(java.util.Map.of(learnerGroup,
-                    new ListConsumerGroupOffsetsSpec().topicPartitions(java.util.List.of(tp))))
+            OffsetAndMetadata o = admin.listConsumerGroupOffsets(Map.of(learnerGroup,
+                    new ListConsumerGroupOffsetsSpec().topicPartitions(List.of(tp))))
                     .partitionsToOffsetAndMetadata(learnerGroup).get(5, TimeUnit.SECONDS).get(tp);
             return o == null ? 0 : o.offset();
         } catch (ExecutionException | TimeoutException e) {
@@ -327,7 +331,7 @@ public final class KafkaCollector implements AutoCloseable {
         RecordHeaders h = new RecordHeaders();
         h.add(FragmentCodec.HEADER_KIND, kind.getBytes(StandardCharsets.UTF_8));
         h.add(FragmentCodec.HEADER_SCHEMA, Integer.toString(FragmentCodec.SCHEMA).getBytes(StandardCharsets.UTF_8));
-        h.add(FragmentCodec.HEADER_VERSION, java.nio.ByteBuffer.allocate(8).putLong(version).array());
+        h.add(FragmentCodec.HEADER_VERSION, ByteBuffer.allocate(8).putLong(version).array());
         return h;
     }
 
@@ -404,9 +408,9 @@ public final class KafkaCollector implements AutoCloseable {
         private int maxBacklog = 8;
 
         private Builder(KafkaSettings settings, VecEnv envs, Replica replica) {
-            this.settings = java.util.Objects.requireNonNull(settings, "settings");
-            this.envs = java.util.Objects.requireNonNull(envs, "envs");
-            this.replica = java.util.Objects.requireNonNull(replica, "replica");
+            this.settings = Objects.requireNonNull(settings, "settings");
+            this.envs = Objects.requireNonNull(envs, "envs");
+            this.replica = Objects.requireNonNull(replica, "replica");
         }
 
         /** The collector's id, {@code >= 0}, unique among the collectors of one learner; default 0. */
@@ -479,7 +483,7 @@ public final class KafkaCollector implements AutoCloseable {
             if (maxBacklog < -1) {
                 throw new IllegalArgumentException("maxBacklog must be >= 0, or -1 for none, got " + maxBacklog);
             }
-            this.learnerGroup = java.util.Objects.requireNonNull(group, "group");
+            this.learnerGroup = Objects.requireNonNull(group, "group");
             this.maxBacklog = maxBacklog;
             return this;
         }

@@ -251,7 +251,7 @@ final class KafkaFragmentRollout implements KafkaRollout {
         byte[] value = WeightSnapshot.encode(config.weights(), version);
         producer.send(new ProducerRecord<>(config.weightsTopic(), 0, System.currentTimeMillis(),
                 config.weightsKey().getBytes(StandardCharsets.UTF_8), value,
-                KafkaCollector.headers("weights", version)), (meta, e) -> {
+                KafkaCollector.headers(FragmentCodec.KIND_WEIGHTS, version)), (meta, e) -> {
                     if (e != null) {
                         publishFailure.compareAndSet(null, e);
                     }

@@ -64,9 +64,11 @@ public final class KafkaRollouts {
     /**
      * A replay of the fragments recorded in {@code topic} from {@code start} up to the end the topic
      * had when this call was made: the same fragments, through the same type, that the learner was
-     * handed (duplicates and older incarnations dropped likewise, no lag bound, nothing committed).
+     * handed (duplicates and older incarnations dropped likewise, collectors' failure records skipped,
+     * no lag bound, nothing committed).
      * {@link Rollout#hasNext()} turns false at that end; {@link Rollout#lag} is 0. To turn a topic
-     * into a dataset on disk, iterate this rollout into the dataset writer.
+     * into a dataset on disk, iterate this rollout into the dataset writer (the Parquet dataset module
+     * is not part of this build yet; this rollout is the seam it plugs into).
      */
     public static KafkaRollout replay(KafkaSettings settings, FragmentSpec spec, String topic, ReplayStart start) {
         return KafkaFragmentRollout.replay(settings, spec, topic, start);
