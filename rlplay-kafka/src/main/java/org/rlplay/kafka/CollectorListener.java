@@ -1,5 +1,7 @@
 package org.rlplay.kafka;
 
+import org.slf4j.LoggerFactory;
+
 /**
  * Told by a {@link KafkaRollout} about collectors that stopped sending or reported a failure. Called
  * on the training loop's thread, from inside {@code hasNext()}/{@code next()}; an exception it throws
@@ -9,12 +11,12 @@ package org.rlplay.kafka;
 public interface CollectorListener {
     /** No record of {@code status.id()} arrived within the collector timeout. Called once per silence. */
     default void silent(CollectorStatus status) {
-        KafkaFragmentRollout.LOG.warn("collector {} sent nothing for {} ms (last incarnation {}, {} fragments)",
+        LoggerFactory.getLogger(CollectorListener.class).warn("collector {} sent nothing for {} ms (last incarnation {}, {} fragments)",
                 status.id(), status.sinceLastRecord().toMillis(), status.incarnation(), status.fragments());
     }
 
     /** Collector {@code status.id()} sent a failure record: {@code status.failure()} says why it stopped. */
     default void failed(CollectorStatus status) {
-        KafkaFragmentRollout.LOG.warn("collector {} failed: {}", status.id(), status.failure());
+        LoggerFactory.getLogger(CollectorListener.class).warn("collector {} failed: {}", status.id(), status.failure());
     }
 }

@@ -11,9 +11,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.NoSuchElementException;
-import java.util.TreeMap;
 import java.util.concurrent.TimeoutException;
-import java.util.concurrent.atomic.AtomicReference;
 import java.util.concurrent.locks.ReentrantLock;
 import org.apache.kafka.clients.consumer.CloseOptions;
 import org.apache.kafka.clients.consumer.ConsumerConfig;
@@ -21,14 +19,11 @@ import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.consumer.KafkaConsumer;
 import org.apache.kafka.clients.consumer.OffsetAndMetadata;
 import org.apache.kafka.clients.consumer.OffsetAndTimestamp;
-import org.apache.kafka.clients.producer.KafkaProducer;
-import org.apache.kafka.clients.producer.ProducerRecord;
 import org.apache.kafka.common.KafkaException;
 import org.apache.kafka.common.PartitionInfo;
 import org.apache.kafka.common.TopicPartition;
 import org.apache.kafka.common.header.Header;
 import org.apache.kafka.common.serialization.ByteArrayDeserializer;
-import org.apache.kafka.common.serialization.ByteArraySerializer;
 import org.rlplay.fragment.Collation;
 import org.rlplay.fragment.Fragment;
 import org.rlplay.fragment.FragmentSpec;
@@ -51,7 +46,7 @@ import org.slf4j.LoggerFactory;
  * broker is gone).
  */
 final class KafkaFragmentRollout implements KafkaRollout {
-    static final Logger LOG = LoggerFactory.getLogger(KafkaFragmentRollout.class);
+    private static final Logger LOG = LoggerFactory.getLogger(KafkaFragmentRollout.class);
     private static final Duration POLL = Duration.ofMillis(100);
     private static final Duration CLIENT_CLOSE = Duration.ofSeconds(5);
 
@@ -60,7 +55,7 @@ final class KafkaFragmentRollout implements KafkaRollout {
     private final KafkaRolloutConfig config;
     private final boolean live;
     private final KafkaConsumer<byte[], byte[]> consumer;
-    private final KafkaProducer<byte[], byte[]> producer;
+    private final WeightsPublisher weights;
     private final Map<TopicPartition, Long> ends;
     private final FragmentWriter part;
     private final Collation collation;
@@ -68,21 +63,15 @@ final class KafkaFragmentRollout implements KafkaRollout {
     private final NDManager scratch;
     private final ArrayDeque<ConsumerRecord<byte[], byte[]>> pending = new ArrayDeque<>();
     private final Map<TopicPartition, OffsetAndMetadata> processed = new HashMap<>();
-    private final Map<Integer, Tracked> collectors = new TreeMap<>();
+    private final CollectorBook collectors;
     private final OwnerThread owner = new OwnerThread();
     private final ReentrantLock lock = new ReentrantLock();
-    private final AtomicReference<Exception> publishFailure = new AtomicReference<>();
     private ConsumerRecord<byte[], byte[]> ready;
     private boolean commitDirty;
     private long version;
-    private long lastPublishNanos;
-    private boolean publishPending;
-    private boolean publishedOnce;
     private long envSteps;
     private long handedOut;
     private long bytes;
-    private long stale;
-    private long duplicates;
     private long latencySum;
     private long latencyMax;
     private long collatedSequence;
@@ -91,13 +80,14 @@ final class KafkaFragmentRollout implements KafkaRollout {
 
     private KafkaFragmentRollout(KafkaSettings settings, FragmentSpec spec, String topic, KafkaRolloutConfig config,
                                  boolean live, KafkaConsumer<byte[], byte[]> consumer,
-                                 KafkaProducer<byte[], byte[]> producer, Map<TopicPartition, Long> ends, long version) {
+                                 WeightsPublisher weights, Map<TopicPartition, Long> ends, long version) {
         this.settings = settings;
         this.topic = topic;
         this.config = config;
         this.live = live;
         this.consumer = consumer;
-        this.producer = producer;
+        this.weights = weights;
+        this.collectors = new CollectorBook(live ? config.listener() : null);
         this.ends = ends;
         this.version = version;
         this.part = new FragmentWriter(spec);
@@ -123,18 +113,18 @@ final class KafkaFragmentRollout implements KafkaRollout {
         c.putIfAbsent(ConsumerConfig.AUTO_OFFSET_RESET_CONFIG, "earliest");
         KafkaConsumer<byte[], byte[]> consumer = new KafkaConsumer<>(c, new ByteArrayDeserializer(),
                 new ByteArrayDeserializer());
-        KafkaProducer<byte[], byte[]> producer = null;
+        WeightsPublisher weights = null;
         try {
             consumer.assign(partitions(consumer, config.topic()));
             if (config.weights() != null) {
-                producer = new KafkaProducer<>(settings.producerConfig(), new ByteArraySerializer(),
-                        new ByteArraySerializer());
+                weights = new WeightsPublisher(settings, config.weights(), config.weightsTopic(), config.weightsKey(),
+                        config.minPublishInterval());
             }
         } catch (RuntimeException e) {
             consumer.close(CloseOptions.timeout(CLIENT_CLOSE));
             throw e instanceof KafkaException ? unreachable(settings, "assign " + config.topic(), e) : e;
         }
-        return new KafkaFragmentRollout(settings, spec, config.topic(), config, true, consumer, producer, null, version);
+        return new KafkaFragmentRollout(settings, spec, config.topic(), config, true, consumer, weights, null, version);
     }
 
     static KafkaFragmentRollout replay(KafkaSettings settings, FragmentSpec spec, String topic, ReplayStart start) {
@@ -228,42 +218,27 @@ final class KafkaFragmentRollout implements KafkaRollout {
         if (!live) {
             return version;
         }
-        if (config.weights() == null) {
+        if (weights == null) {
             throw new IllegalStateException("this rollout has no learner block to publish: build it with"
                     + " KafkaRolloutConfig.builder().weights(block)");
         }
         lock.lock();
         try {
-            version++;
-            publishPending = true;
-            sendWeightsIfDue(System.nanoTime(), false);
-            throwIfFailed();
+            weights.publish(++version);
+            checkWeightsDelivered();
             return version;
         } finally {
             lock.unlock();
         }
     }
 
-    private void sendWeightsIfDue(long now, boolean force) {
-        if (!publishPending || (!force && publishedOnce && now - lastPublishNanos < config.minPublishInterval().toNanos())) {
-            return;
-        }
-        byte[] value = WeightSnapshot.encode(config.weights(), version);
-        producer.send(new ProducerRecord<>(config.weightsTopic(), 0, System.currentTimeMillis(),
-                config.weightsKey().getBytes(StandardCharsets.UTF_8), value,
-                KafkaCollector.headers(FragmentCodec.KIND_WEIGHTS, version)), (meta, e) -> {
-                    if (e != null) {
-                        publishFailure.compareAndSet(null, e);
-                    }
-                });
-        publishPending = false;
-        publishedOnce = true;
-        lastPublishNanos = now;
-        Exception e = publishFailure.get();
-        if (e != null) {
+    private void checkWeightsDelivered() {
+        Exception e = weights == null ? null : weights.failure();
+        if (e != null && failure == null) {
             failure = new KafkaRolloutException("the weights could not be delivered to " + settings.bootstrapServers()
                     + ": " + e.getMessage(), e);
         }
+        throwIfFailed();
     }
 
     @Override
@@ -381,9 +356,11 @@ final class KafkaFragmentRollout implements KafkaRollout {
             }
             long now = System.nanoTime();
             if (live) {
-                checkSilent(now);
-                sendWeightsIfDue(now, false);
-                throwIfFailed();
+                collectors.checkSilent(now, config.collectorTimeout());
+                if (weights != null) {
+                    weights.sendIfDue(now, false);
+                    checkWeightsDelivered();
+                }
             } else if (atEnd()) {
                 return null;
             }
@@ -413,44 +390,27 @@ final class KafkaFragmentRollout implements KafkaRollout {
             throw new IllegalStateException("topic " + topic + " partition " + r.partition() + " offset " + r.offset()
                     + " holds a record that is not an rlplay fragment: " + e.getMessage(), e);
         }
-        Tracked c = collectors.computeIfAbsent(key.collector(), Tracked::new);
-        c.lastRecordNanos = System.nanoTime();
-        if (c.silent) {
-            c.silent = false;
-            LOG.info("collector {} sends again", c.id);
-        }
-        String kind = header(r, FragmentCodec.HEADER_KIND);
-        if (FragmentCodec.KIND_FAILURE.equals(kind)) {
-            c.failure = new String(r.value(), StandardCharsets.UTF_8);
-            if (live) {
-                config.listener().failed(c.status());
-            }
+        collectors.arrived(key, System.nanoTime());
+        if (FragmentCodec.KIND_FAILURE.equals(header(r, FragmentCodec.HEADER_KIND))) {
+            collectors.failed(key, new String(r.value(), StandardCharsets.UTF_8));
             return false;
         }
-        if (c.last != null && !key.isAfter(c.last)) {
-            c.duplicates++;
-            duplicates++;
+        if (!collectors.admit(key)) {
             return false;
         }
-        if (c.last != null && key.incarnation() > c.last.incarnation()) {
-            c.restarts++;
-            c.failure = null;
-            LOG.info("collector {} restarted (incarnation {} after {})", c.id, key.incarnation(), c.last.incarnation());
+        if (live && config.maxLag() >= 0 && version - actorVersion(r) > config.maxLag()) {
+            collectors.dropStale(key.collector());
+            return false;
         }
-        c.last = key;
-        if (live && config.maxLag() >= 0) {
-            byte[] v = header(r, FragmentCodec.HEADER_VERSION) == null ? null
-                    : r.headers().lastHeader(FragmentCodec.HEADER_VERSION).value();
-            long actorVersion = v != null && v.length == 8 ? ByteBuffer.wrap(v).getLong()
-                    : FragmentCodec.meta(r.value()).actorVersion();
-            if (version - actorVersion > config.maxLag()) {
-                c.stale++;
-                stale++;
-                return false;
-            }
-        }
-        c.fragments++;
+        collectors.handedOut(key.collector());
         return true;
+    }
+
+    /** The record's actor version, from its header (or its value, for a record without one). */
+    private static long actorVersion(ConsumerRecord<byte[], byte[]> r) {
+        Header h = r.headers().lastHeader(FragmentCodec.HEADER_VERSION);
+        return h != null && h.value().length == 8 ? ByteBuffer.wrap(h.value()).getLong()
+                : FragmentCodec.meta(r.value()).actorVersion();
     }
 
     private static String header(ConsumerRecord<byte[], byte[]> r, String name) {
@@ -458,42 +418,14 @@ final class KafkaFragmentRollout implements KafkaRollout {
         return h == null ? null : new String(h.value(), StandardCharsets.UTF_8);
     }
 
-    private void checkSilent(long now) {
-        for (Tracked c : collectors.values()) {
-            if (!c.silent && c.failure == null && now - c.lastRecordNanos > config.collectorTimeout().toNanos()) {
-                c.silent = true;
-                config.listener().silent(c.status());
-            }
-        }
-    }
-
     private CollectorException timedOut() {
-        StringBuilder b = new StringBuilder("no fragment from any collector within " + config.timeout().toSeconds()
-                + " s on " + topic + " at " + settings.bootstrapServers());
-        if (collectors.isEmpty()) {
-            b.append(" (no collector has sent anything: are they running, with this topic and bootstrap?)");
-        } else {
-            b.append(" (");
-            String sep = "";
-            for (Tracked c : collectors.values()) {
-                CollectorStatus s = c.status();
-                b.append(sep).append("collector ").append(s.id()).append(": ").append(s.fragments())
-                        .append(" fragments, last record ").append(s.sinceLastRecord().toSeconds()).append(" s ago");
-                if (s.staleDropped() > 0) {
-                    b.append(", ").append(s.staleDropped()).append(" dropped as stale");
-                }
-                if (s.failure() != null) {
-                    b.append(", failed: ").append(s.failure());
-                }
-                sep = "; ";
-            }
-            b.append(')');
+        String message = "no fragment from any collector within " + config.timeout().toSeconds() + " s on " + topic
+                + " at " + settings.bootstrapServers() + " (" + collectors.describe() + ")";
+        if (collectors.stale() > 0) {
+            message += "; with maxLag " + config.maxLag() + " at version " + version
+                    + ", do the collectors receive the weights?";
         }
-        if (stale > 0) {
-            b.append("; with maxLag ").append(config.maxLag()).append(" at version ").append(version)
-                    .append(", do the collectors receive the weights?");
-        }
-        return new CollectorException(-1, CollectorException.NO_ENV, b.toString(),
+        return new CollectorException(-1, CollectorException.NO_ENV, message,
                 new TimeoutException("waited " + config.timeout().toMillis() + " ms"));
     }
 
@@ -521,14 +453,12 @@ final class KafkaFragmentRollout implements KafkaRollout {
     @Override
     public List<CollectorStatus> collectors() {
         owner.check("collectors");
-        List<CollectorStatus> out = new ArrayList<>(collectors.size());
-        collectors.values().forEach(c -> out.add(c.status()));
-        return out;
+        return collectors.statuses();
     }
 
     @Override
     public KafkaRolloutStats stats() {
-        return new KafkaRolloutStats(handedOut, bytes, stale, duplicates,
+        return new KafkaRolloutStats(handedOut, bytes, collectors.stale(), collectors.duplicates(),
                 handedOut == 0 ? 0 : (double) latencySum / handedOut, latencyMax);
     }
 
@@ -546,9 +476,6 @@ final class KafkaFragmentRollout implements KafkaRollout {
         try {
             if (live && failure == null) {
                 try {
-                    if (publishPending && producer != null) {
-                        sendWeightsIfDue(System.nanoTime(), true);
-                    }
                     if (commitDirty) {
                         consumer.commitSync(new HashMap<>(processed), CLIENT_CLOSE);
                     }
@@ -561,8 +488,8 @@ final class KafkaFragmentRollout implements KafkaRollout {
             } catch (RuntimeException e) {
                 LOG.warn("closing the learner's consumer: {}", e.toString());
             }
-            if (producer != null) {
-                producer.close(CLIENT_CLOSE);
+            if (weights != null) {
+                weights.close();
             }
         } finally {
             try {
@@ -574,28 +501,6 @@ final class KafkaFragmentRollout implements KafkaRollout {
             } finally {
                 lock.unlock();
             }
-        }
-    }
-
-    /** The learner's bookkeeping of one collector. */
-    private static final class Tracked {
-        final int id;
-        FragmentKey last;
-        long lastRecordNanos = System.nanoTime();
-        int restarts;
-        long fragments;
-        long stale;
-        long duplicates;
-        boolean silent;
-        String failure;
-
-        Tracked(int id) {
-            this.id = id;
-        }
-
-        CollectorStatus status() {
-            return new CollectorStatus(id, last == null ? -1 : last.incarnation(), restarts, fragments, stale,
-                    duplicates, Duration.ofNanos(System.nanoTime() - lastRecordNanos), silent, failure);
         }
     }
 
