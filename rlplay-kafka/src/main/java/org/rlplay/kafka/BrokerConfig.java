@@ -38,10 +38,42 @@ import org.apache.kafka.common.Uuid;
  * @param startTimeout   how long {@link KafkaBroker#start} and {@link KafkaBroker#restart} wait for
  *                       the broker to serve clients before they kill it and fail; default 120 s
  * @param stopTimeout    how long a graceful stop may take before the child is killed; default 15 s
+ * @param sasl           the one user of a {@code SASL_PLAINTEXT} client listener with mechanism
+ *                       {@code PLAIN}, or null (default) for a {@code PLAINTEXT} listener. For tests of
+ *                       the clients' SASL settings on one machine: PLAIN over plain text sends the
+ *                       password in the clear, and {@code broker.properties} holds it
  */
 public record BrokerConfig(Path dir, String host, String advertisedHost, int port, int controllerPort,
         String clusterId, List<String> jvmOptions, Map<String, String> brokerProperties, String classpath,
-        Duration startTimeout, Duration stopTimeout) {
+        Duration startTimeout, Duration stopTimeout, SaslUser sasl) {
+
+    /**
+     * The user of a SASL/PLAIN listener ({@link Builder#saslPlain}).
+     *
+     * @param name     the user name, without quotes or spaces
+     * @param password the password, without quotes
+     */
+    public record SaslUser(String name, String password) {
+        public SaslUser {
+            if (name == null || !name.matches("[A-Za-z0-9._-]+")) {
+                throw new IllegalArgumentException("SASL user name must be [A-Za-z0-9._-]+, got '" + name + "'");
+            }
+            if (password == null || password.isEmpty() || password.contains("\"") || password.contains("\\")) {
+                throw new IllegalArgumentException("SASL password must be non-empty, without quotes or backslashes");
+            }
+        }
+
+        /** The JAAS configuration of a client logging in as this user. */
+        public String clientJaas() {
+            return "org.apache.kafka.common.security.plain.PlainLoginModule required username=\"" + name
+                    + "\" password=\"" + password + "\";";
+        }
+
+        @Override
+        public String toString() {
+            return "SaslUser[" + name + ", password hidden]";
+        }
+    }
 
     /**
      * The default options of the broker's JVM, separated by spaces: a 256 MiB heap, the serial
@@ -140,6 +172,7 @@ public record BrokerConfig(Path dir, String host, String advertisedHost, int por
         private String classpath = System.getProperty("java.class.path");
         private Duration startTimeout = Duration.ofSeconds(120);
         private Duration stopTimeout = Duration.ofSeconds(15);
+        private SaslUser sasl;
 
         private Builder(Path dir) {
             this.dir = dir;
@@ -205,10 +238,16 @@ public record BrokerConfig(Path dir, String host, String advertisedHost, int por
             return this;
         }
 
+        /** A {@code SASL_PLAINTEXT} client listener (mechanism {@code PLAIN}) with this one user. */
+        public Builder saslPlain(String user, String password) {
+            this.sasl = new SaslUser(user, password);
+            return this;
+        }
+
         /** The settings, checked. */
         public BrokerConfig build() {
             return new BrokerConfig(dir, host, advertisedHost, port, controllerPort, clusterId, jvmOptions,
-                    brokerProperties, classpath, startTimeout, stopTimeout);
+                    brokerProperties, classpath, startTimeout, stopTimeout, sasl);
         }
     }
 }

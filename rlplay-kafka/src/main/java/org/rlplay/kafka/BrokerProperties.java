@@ -29,12 +29,21 @@ final class BrokerProperties {
         p.put("process.roles", "broker,controller");
         p.put("node.id", Integer.toString(NODE_ID));
         p.put("controller.quorum.voters", NODE_ID + "@" + CONTROLLER_HOST + ":" + controllerPort);
-        p.put("listeners", "PLAINTEXT://" + hostPart(config.host()) + ":" + port
+        String client = config.sasl() == null ? "PLAINTEXT" : "SASL_PLAINTEXT";
+        p.put("listeners", client + "://" + hostPart(config.host()) + ":" + port
                 + ",CONTROLLER://" + CONTROLLER_HOST + ":" + controllerPort);
-        p.put("advertised.listeners", "PLAINTEXT://" + hostPart(config.advertisedHost()) + ":" + port);
+        p.put("advertised.listeners", client + "://" + hostPart(config.advertisedHost()) + ":" + port);
         p.put("controller.listener.names", "CONTROLLER");
-        p.put("inter.broker.listener.name", "PLAINTEXT");
-        p.put("listener.security.protocol.map", "PLAINTEXT:PLAINTEXT,CONTROLLER:PLAINTEXT");
+        p.put("inter.broker.listener.name", client);
+        p.put("listener.security.protocol.map", client + ":" + client + ",CONTROLLER:PLAINTEXT");
+        if (config.sasl() != null) {
+            BrokerConfig.SaslUser u = config.sasl();
+            p.put("sasl.enabled.mechanisms", "PLAIN");
+            p.put("sasl.mechanism.inter.broker.protocol", "PLAIN");
+            p.put("listener.name.sasl_plaintext.plain.sasl.jaas.config",
+                    "org.apache.kafka.common.security.plain.PlainLoginModule required username=\"" + u.name()
+                            + "\" password=\"" + u.password() + "\" user_" + u.name() + "=\"" + u.password() + "\";");
+        }
         p.put("log.dirs", logDir.toString());
         // Few threads: the broker shares a small machine with its clients.
         p.put("num.network.threads", "2");

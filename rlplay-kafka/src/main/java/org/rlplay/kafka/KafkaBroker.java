@@ -118,7 +118,14 @@ public final class KafkaBroker implements AutoCloseable {
 
     /** Client settings that reach this broker, with rlplay's defaults. */
     public KafkaSettings settings() {
-        return KafkaSettings.of(bootstrapServers());
+        KafkaSettings s = KafkaSettings.of(bootstrapServers());
+        return config.sasl() == null ? s : s.with(clientSecurity(config.sasl()));
+    }
+
+    /** The client properties that log in as {@code user} over SASL/PLAIN. */
+    static Map<String, String> clientSecurity(BrokerConfig.SaslUser user) {
+        return Map.of("security.protocol", "SASL_PLAINTEXT", "sasl.mechanism", "PLAIN",
+                "sasl.jaas.config", user.clientJaas());
     }
 
     /** The client listener's port; fixed for the life of this object, across restarts. */
@@ -233,6 +240,7 @@ public final class KafkaBroker implements AutoCloseable {
             ReadinessProbe.Outcome outcome;
             try {
                 outcome = ReadinessProbe.await(next, config.advertisedHost(), port,
+                        config.sasl() == null ? Map.of() : clientSecurity(config.sasl()),
                         started + config.startTimeout().toNanos());
             } catch (InterruptedException e) {
                 next.kill();

@@ -176,6 +176,30 @@ public final class KafkaSettings {
         return new KafkaSettings(bootstrap, next);
     }
 
+    /**
+     * A copy whose clients allow records of up to {@code bytes}: the producer's {@code max.request.size}
+     * and {@code buffer.memory} (at least four such records), the consumer's
+     * {@code max.partition.fetch.bytes}. Give the same value to the topics
+     * ({@link TopicSpec#withMaxRecordBytes}); rlplay's collectors and learner do so when they create
+     * the topics from these settings. An existing topic keeps its {@code max.message.bytes}.
+     */
+    public KafkaSettings withMaxRecordBytes(int bytes) {
+        if (bytes < 1 << 20) {
+            throw new IllegalArgumentException("the record limit must be at least 1 MiB, got " + bytes);
+        }
+        Map<String, String> m = new LinkedHashMap<>();
+        m.put("producer." + ProducerConfig.MAX_REQUEST_SIZE_CONFIG, Integer.toString(bytes));
+        m.put("producer." + ProducerConfig.BUFFER_MEMORY_CONFIG, Long.toString(Math.max(64L << 20, 4L * bytes)));
+        m.put("consumer." + ConsumerConfig.MAX_PARTITION_FETCH_BYTES_CONFIG,
+                Long.toString(Math.min(Integer.MAX_VALUE, (long) bytes + BATCH_OVERHEAD_BYTES)));
+        return with(m);
+    }
+
+    /** The largest record the producer sends: its {@code max.request.size} ({@link #MAX_RECORD_BYTES} by default). */
+    public int maxRecordBytes() {
+        return Integer.parseInt(String.valueOf(producerConfig().get(ProducerConfig.MAX_REQUEST_SIZE_CONFIG)));
+    }
+
     /** {@code host:port[,host:port...]}. */
     public String bootstrapServers() {
         return bootstrapServers;

@@ -3,7 +3,6 @@ package org.rlplay.kafka;
 import java.io.IOException;
 import java.net.InetSocketAddress;
 import java.net.Socket;
-import java.time.Duration;
 import java.util.Collection;
 import java.util.Map;
 import java.util.concurrent.ExecutionException;
@@ -31,7 +30,7 @@ final class ReadinessProbe {
     }
 
     /** Polls until the broker is ready, the child has exited or {@code deadlineNanos} has passed. */
-    static Outcome await(BrokerProcess child, String host, int port, long deadlineNanos)
+    static Outcome await(BrokerProcess child, String host, int port, Map<String, String> security, long deadlineNanos)
             throws InterruptedException {
         while (!portOpen(host, port)) {
             if (!child.isAlive()) {
@@ -42,13 +41,15 @@ final class ReadinessProbe {
             }
             Thread.sleep(POLL_MILLIS);
         }
-        try (Admin admin = Admin.create(Map.of(
+        Map<String, Object> config = new java.util.HashMap<>(security);
+        config.putAll(Map.of(
                 AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, host + ":" + port,
                 AdminClientConfig.CLIENT_ID_CONFIG, "rlplay-broker-readiness",
                 AdminClientConfig.REQUEST_TIMEOUT_MS_CONFIG, CALL_MILLIS,
                 AdminClientConfig.DEFAULT_API_TIMEOUT_MS_CONFIG, CALL_MILLIS,
                 AdminClientConfig.RETRY_BACKOFF_MS_CONFIG, POLL_MILLIS,
-                AdminClientConfig.RECONNECT_BACKOFF_MAX_MS_CONFIG, 500))) {
+                AdminClientConfig.RECONNECT_BACKOFF_MAX_MS_CONFIG, 500));
+        try (Admin admin = Admin.create(config)) {
             while (true) {
                 if (!child.isAlive()) {
                     return Outcome.EXITED;

@@ -80,6 +80,15 @@ public record TopicSpec(String name, int partitions, short replicationFactor, Ma
         return new TopicSpec(name, partitions, replicationFactor, c);
     }
 
+    /**
+     * A copy whose {@code max.message.bytes} admits records of up to {@code bytes} (plus
+     * {@link KafkaSettings#BATCH_OVERHEAD_BYTES}): the topic side of {@link KafkaSettings#withMaxRecordBytes}.
+     */
+    public TopicSpec withMaxRecordBytes(int bytes) {
+        return withConfig(TopicConfig.MAX_MESSAGE_BYTES_CONFIG,
+                Long.toString(Math.min(Integer.MAX_VALUE, (long) bytes + KafkaSettings.BATCH_OVERHEAD_BYTES)));
+    }
+
     /** A copy with {@code retention.bytes} (per partition; -1 for no size bound) and {@code retention.ms}. */
     public TopicSpec withRetention(long bytesPerPartition, Duration time) {
         return withConfig(TopicConfig.RETENTION_BYTES_CONFIG, Long.toString(bytesPerPartition))

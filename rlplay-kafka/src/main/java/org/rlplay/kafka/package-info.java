@@ -1,8 +1,27 @@
 /**
- * Apache Kafka for rlplay: the foundations that carry fragments from collector processes to the
- * learner and weights back.
+ * Apache Kafka for rlplay: collector processes on any number of machines send fragments to the
+ * learner through a topic, and the learner's weights come back through a compacted topic; the
+ * fragments topic is also a recording that can be replayed.
+ *
+ * <pre>
+ *   collector process c (KafkaCollector, rlplay collector)           learner (KafkaRollouts.consume)
+ *   same rollout over its envs + actor replica                       for (Fragment f : rollout) {
+ *     each fragment -> one record of topic rlplay.fragments  ---->      update(f);
+ *       key FragmentKey (c, incarnation, sequence)                      rollout.publish();
+ *       value FragmentCodec, headers kind/schema/version              }
+ *     newest snapshot loaded between fragments  <----  rlplay.weights (compacted, one key)
+ *     waits while the learner has > maxBacklog records uncommitted (back-pressure)
+ * </pre>
  *
  * <ul>
+ *   <li>{@link org.rlplay.kafka.KafkaCollector} (and {@link org.rlplay.kafka.CollectorCommand
+ *       rlplay collector}): the collector loop of one process, with its {@link org.rlplay.kafka.Replica}
+ *       ({@link org.rlplay.kafka.ReplicaFactory} for command lines).</li>
+ *   <li>{@link org.rlplay.kafka.KafkaRollouts}: the learner's {@link org.rlplay.kafka.KafkaRollout}
+ *       ({@link org.rlplay.kafka.KafkaRolloutConfig}: lag bound, collation, timeouts, listener), and
+ *       the replay of a recorded topic ({@link org.rlplay.kafka.ReplayStart}).</li>
+ *   <li>{@link org.rlplay.kafka.FragmentCodec} and {@link org.rlplay.kafka.FragmentKey}: the record
+ *       layout, documented field by field.</li>
  *   <li>{@link org.rlplay.kafka.KafkaBroker}: a single-node KRaft broker in a child JVM, for tests and
  *       for {@link org.rlplay.kafka.BrokerCommand rlplay broker}; settings in
  *       {@link org.rlplay.kafka.BrokerConfig}.</li>
@@ -58,6 +77,35 @@
  * </pre>
  * in a file read by {@link org.rlplay.kafka.KafkaSettings#load(java.nio.file.Path)}.
  * {@link org.rlplay.kafka.KafkaSettings#toString()} hides passwords, keys and JAAS configs. The
- * broker that {@link org.rlplay.kafka.KafkaBroker} starts listens in plain text on its host.
+ * broker that {@link org.rlplay.kafka.KafkaBroker} starts listens in plain text on its host, or with
+ * SASL/PLAIN over plain text ({@link org.rlplay.kafka.BrokerConfig.Builder#saslPlain}), whose
+ * {@link org.rlplay.kafka.KafkaBroker#settings()} then carry the three properties above for PLAIN.
+ *
+ * <h2>Delivery: what the learner is handed</h2>
+ * <ul>
+ *   <li>One fragment is one record: it is in the log whole or not at all. The producer is idempotent
+ *       with {@code acks=all}, so a retried send is written once; records of one collector share a
+ *       partition and arrive in order.</li>
+ *   <li>The learner hands out a collector's fragments in key order, once: a sequence already seen, or
+ *       a record of an older incarnation (a collector process replaced by a restarted one, still
+ *       sending), is dropped. No transactions: a fragment needs no atomicity beyond its record, and a
+ *       transaction per fragment would add a commit marker and a coordinator round trip each.</li>
+ *   <li>The learner commits offsets once the training loop is done with a fragment (at the next
+ *       {@code next()}, and at {@code close()}), so a learner built again with the same group resumes
+ *       at the first fragment it had not finished (see {@link org.rlplay.kafka.KafkaRollouts}).</li>
+ *   <li>Lag: the learner drops fragments beyond {@code maxLag}; collectors adopt the newest weights
+ *       at every fragment boundary and wait for the learner beyond {@code maxBacklog}.</li>
+ *   <li>A broker restart shorter than {@code delivery.timeout.ms} (120 s) and the learner's timeout
+ *       (60 s) loses nothing acknowledged: clients reconnect by themselves.</li>
+ * </ul>
+ *
+ * <h2>Record size</h2>
+ * A fragment must fit in one record of at most {@link org.rlplay.kafka.KafkaSettings#maxRecordBytes()}
+ * (16 MiB by default). A collector checks its first fragment and stops with a message saying what to
+ * change; {@link org.rlplay.kafka.KafkaSettings#withMaxRecordBytes} raises the limit for the clients,
+ * and collectors and learner create their topics with the same limit. Fragments are not split across
+ * records: a split fragment would need reassembly, partial-fragment handling after a crash and a key
+ * per part, for a case (N images of 100 KB and more per collector) better served by fewer envs per
+ * collector process, which also spreads the broker's load.
  */
 package org.rlplay.kafka;
