@@ -16,5 +16,6 @@ public final class ClassicControl {
         registry.accept("MountainCar-v0", () -> new TimeLimit(new MountainCar(), 200));
         registry.accept("Acrobot-v1", () -> new TimeLimit(new Acrobot(), 500));
         registry.accept("Pendulum-v1", () -> new TimeLimit(new Pendulum(), 200));
+        registry.accept("MountainCarContinuous-v0", () -> new TimeLimit(new MountainCarContinuous(), 999));
     }
 }
