@@ -49,7 +49,7 @@ public final class EvalCommand implements Callable<Integer> {
         Cli.require(episodes >= 1, "--episodes must be >= 1, got " + episodes);
         Cli.require(numEnvs >= 1, "--envs must be >= 1, got " + numEnvs);
         Checkpoint c = Checkpoint.open(checkpoint);
-        return eval(Algorithms.get(c.state().algo()), c);
+        return eval(Algorithms.get(c.state().algo(), () -> Envs.spaces(c.state().env())[1]), c);
     }
 
     private <H extends Record> int eval(Algorithm<H> a, Checkpoint c) {

@@ -38,7 +38,8 @@ public final class TrainCommand implements Callable<Integer> {
     @Spec
     CommandSpec spec;
 
-    @Option(names = "--algo", description = "Algorithm: a2c, ddqn, ppo or a2c-lstm (required unless --resume).")
+    @Option(names = "--algo", description = "Algorithm: a2c, ddqn, ppo, a2c-lstm or sac (required unless --resume);"
+            + " ppo takes discrete or continuous actions, sac continuous ones.")
     String algo;
 
     @Option(names = "--env", description = "Env id, e.g. CartPole-v1, Acrobot-v1, CartPoleNoVelocity-v1, gym:<id>"
@@ -102,7 +103,8 @@ public final class TrainCommand implements Callable<Integer> {
             throw new IllegalArgumentException("--env " + env + " conflicts with the checkpoint in " + from.dir()
                     + ", which was trained on " + from.state().env());
         }
-        return train(Algorithms.get(name), from);
+        String envId = from != null ? from.state().env() : env != null ? env : Algorithms.get(name).defaultEnv();
+        return train(Algorithms.get(name, () -> Envs.spaces(envId)[1]), from);
     }
 
     private <H extends Record> int train(Algorithm<H> a, Checkpoint from) {

@@ -47,7 +47,7 @@ public final class CheckpointPolicy implements AutoCloseable {
             Networks nets = ConservativeDqn.networks(h, observations.size(), n);
             return restored(c, nets, () -> new CategoricalActor(nets.get("q"), n, 0, true));
         }
-        return online(c, Algorithms.get(algo), observations, actions);
+        return online(c, Algorithms.get(algo, () -> actions), observations, actions);
     }
 
     private static <H extends Record> CheckpointPolicy online(Checkpoint c, Algorithm<H> a, Space observations,

@@ -33,6 +33,15 @@ public final class GradientStep {
      * @param stepsDone    steps taken before (a resumed run), &gt;= 0
      */
     public GradientStep(Networks networks, float learningRate, float epsilon, float maxGradNorm, long stepsDone) {
+        this(networks.trainable(), learningRate, epsilon, maxGradNorm, stepsDone);
+    }
+
+    /**
+     * As {@link #GradientStep(Networks, float, float, float, long)}, over the given parameters only
+     * (for algorithms with one optimizer per network, such as SAC's actor and critics).
+     */
+    public GradientStep(List<Parameter> parameters, float learningRate, float epsilon, float maxGradNorm,
+                        long stepsDone) {
         if (!(learningRate > 0) || !(epsilon > 0) || !(maxGradNorm > 0) || stepsDone < 0) {
             throw new IllegalArgumentException("optimizer: need lr > 0, eps > 0, max_grad_norm > 0 and steps >= 0, got lr="
                     + learningRate + " eps=" + epsilon + " max_grad_norm=" + maxGradNorm + " steps=" + stepsDone);
@@ -40,7 +49,7 @@ public final class GradientStep {
         this.learningRate = learningRate;
         this.maxGradNorm = maxGradNorm;
         this.steps = stepsDone;
-        this.parameters = networks.trainable();
+        this.parameters = List.copyOf(parameters);
         this.grads = new NDArray[parameters.size()];
         Tracker rate = numUpdate -> this.learningRate;
         this.optimizer = Optimizer.adam().optLearningRateTracker(rate).optEpsilon(epsilon).build();

@@ -31,7 +31,9 @@ import org.rlplay.env.space.Box;
  *     unclipped draw {@code u}).</li>
  * </ul>
  * In {@linkplain #uniform(boolean) uniform} mode (an off-policy learner's warm-up) actions are drawn
- * uniformly from the box instead.
+ * uniformly from the box instead, each held for {@linkplain #uniformRepeat(int) k} steps of its
+ * episode (k = 1 by default; a larger k explores like bang-bang control, which finds the goal of
+ * MountainCarContinuous where independent draws almost never do).
  *
  * <p>Info, recorded per record so datasets carry what off-policy evaluation and PPO ratios need:
  * <table>
@@ -44,7 +46,8 @@ import org.rlplay.env.space.Box;
  * <tr><td>{@code logProb}</td><td>(N)</td><td>the log-density of the behaviour's choice: squashed, of the action
  *     {@code a} in the env's units ({@code log N(u) - sum log(1 - tanh(u)^2) - sum log scale});
  *     unsquashed, of {@code u} ({@code log N(u)}, which is the action's density wherever no clipping
- *     happened); in uniform mode {@code -sum log(high - low)}</td></tr>
+ *     happened); in uniform mode {@code -sum log(high - low)}, the density of a fresh draw (with k &gt; 1 the
+ *     held draws make the behaviour non-Markov: no propensity describes them)</td></tr>
  * </table>
  * Every value is computed at the virtual step too (a draw is made; its action is not taken).
  *
@@ -70,6 +73,8 @@ public final class GaussianActor implements Actor {
     private final boolean greedy;
     private final SplittableRandom rng;
     private volatile boolean uniform;
+    private volatile int repeat = 1;
+    private float[] held = new float[0];
     private int numEnvs = -1;
     private ByteBuffer sampleStage;
     private ByteBuffer logProbStage;
@@ -127,6 +132,19 @@ public final class GaussianActor implements Actor {
         this.uniform = on;
     }
 
+    /**
+     * Holds each uniform draw for {@code k} steps of its episode: env j redraws when its step number
+     * in the episode is a multiple of k (so every episode starts with a fresh draw).
+     *
+     * @throws IllegalArgumentException if k &lt; 1
+     */
+    public void uniformRepeat(int k) {
+        if (k < 1) {
+            throw new IllegalArgumentException("uniform repeat must be >= 1, got " + k);
+        }
+        this.repeat = k;
+    }
+
     /** Whether actions are currently drawn uniformly from the box. */
     public boolean uniform() {
         return uniform;
@@ -145,21 +163,27 @@ public final class GaussianActor implements Actor {
             numEnvs = n;
             sampleStage = ByteBuffer.allocateDirect(4 * n * dims).order(ByteOrder.nativeOrder());
             logProbStage = ByteBuffer.allocateDirect(4 * n).order(ByteOrder.nativeOrder());
+            held = new float[n * dims];
         }
         ByteBuffer mu = mean.toByteBuffer(true);
         ByteBuffer ls = logStd.toByteBuffer(true);
         float[] act = virtual ? null : out.actions().floats();
         boolean uniformNow = uniform;
+        int k = repeat;
         for (int j = 0; j < n; j++) {
+            boolean redraw = in.stepno(j) % k == 0;
             double logProb = uniformNow ? uniformLogProb : -logScaleIfSquashed();
             for (int i = 0; i < dims; i++) {
-                int k = j * dims + i;
-                double m = mu.getFloat(4 * k);
-                double s = ls.getFloat(4 * k);
+                int e = j * dims + i;
+                double m = mu.getFloat(4 * e);
+                double s = ls.getFloat(4 * e);
                 double u;
                 double a;
                 if (uniformNow) {
-                    a = low[i] + rng.nextDouble() * ((double) high[i] - low[i]);
+                    if (redraw) {
+                        held[e] = (float) (low[i] + rng.nextDouble() * ((double) high[i] - low[i]));
+                    }
+                    a = held[e];
                     u = squash ? atanh(Math.max(-EDGE, Math.min(EDGE, (a - bias[i]) / scale[i]))) : a;
                 } else {
                     u = greedy ? m : m + Math.exp(s) * rng.nextGaussian();
@@ -172,9 +196,9 @@ public final class GaussianActor implements Actor {
                         a = u;
                     }
                 }
-                sampleStage.putFloat(4 * k, (float) u);
+                sampleStage.putFloat(4 * e, (float) u);
                 if (act != null) {
-                    act[k] = Math.max(low[i], Math.min(high[i], (float) a));
+                    act[e] = Math.max(low[i], Math.min(high[i], (float) a));
                 }
             }
             logProbStage.putFloat(4 * j, (float) logProb);

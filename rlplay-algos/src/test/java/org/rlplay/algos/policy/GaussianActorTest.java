@@ -186,6 +186,30 @@ class GaussianActorTest {
     }
 
     @Test
+    void uniformDrawsAreHeldForTheRepeatWithinEachEpisode() {
+        try (NDManager m = NDManager.newBaseManager()) {
+            GaussianActor actor = new GaussianActor(fixed(m, true, 0f, 0f), PENDULUM_ACTIONS, false, 4, false);
+            actor.uniform(true);
+            actor.uniformRepeat(10);
+            int changes = 0;
+            for (Fragment f : collect(actor, 9, 2)) {          // 450 steps: Pendulum's episodes end at 200 and 400
+                for (int t = 1; t < f.length(); t++) {
+                    for (int j = 0; j < 2; j++) {
+                        boolean redraw = f.stepno(t, j) % 10 == 0;
+                        boolean same = f.act(t, j, 0) == f.act(t + 1, j, 0);
+                        if (!redraw) {
+                            assertTrue(same, "held within the repeat at step " + f.stepno(t, j));
+                        }
+                        changes += same ? 0 : 1;
+                    }
+                }
+            }
+            assertTrue(changes > 60, "a fresh draw every 10 steps: " + changes + " changes");
+            assertThrows(IllegalArgumentException.class, () -> actor.uniformRepeat(0));
+        }
+    }
+
+    @Test
     void learntLogStdIsAParameterBroadcastOverTheBatch() {
         try (NDManager m = NDManager.newBaseManager()) {
             GaussianPolicy head = fixed(m, false, 0f, -0.7f);
