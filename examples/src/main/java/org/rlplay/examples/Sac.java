@@ -60,11 +60,13 @@ import org.rlplay.rollout.Rollout;
  *             log_alpha = Adam(log_alpha, grad L_alpha)
  *         Q' = tau * Q + (1 - tau) * Q'
  * </pre>
- * {@code log pi(a|s)} is the density of the rescaled action, with tanh's change of variables
- * ({@link Gaussian#squashedLogProb}) and the box's scale ({@link Gaussian#logScale}). The temperature
- * step reuses the actor step's samples (CleanRL draws them again after the actor update). The replay
- * buffer and the temperature live in memory only: a resumed run starts with an empty buffer and
- * {@code alpha = 1}, and waits for {@code learningStarts} new transitions before learning again.
+ * {@code log pi(a|s)} is the density of the rescaled action: with the draw {@code u = mean + std * eps},
+ * {@code log N(u) = sum(-eps^2 / 2 - logStd) - D/2 log(2 pi)}, less tanh's change of variables
+ * ({@link Gaussian#tanhLogJacobian}) and the box's scale ({@link Gaussian#logScale}). The temperature
+ * starts at {@code alpha} (CleanRL's autotuning starts at 1) and its step reuses the actor step's
+ * samples (CleanRL draws them again after the actor update). The replay buffer and the temperature
+ * live in memory only: a resumed run starts with an empty buffer and the initial {@code alpha}, and
+ * waits for {@code learningStarts} new transitions before learning again.
  */
 public final class Sac implements Algorithm<Sac.Hyperparameters> {
     private static final float LOG_STD_MIN = -5f;
@@ -109,7 +111,9 @@ public final class Sac implements Algorithm<Sac.Hyperparameters> {
     }
 
     /**
-     * CleanRL's defaults, but learning after 1,000 random steps instead of 5,000, and for the classic
+     * CleanRL's defaults (one update per env step, here four after every four steps of one env, which
+     * halves the engine's and the actor's per-fragment work), but learning after 1,000 random steps
+     * instead of 5,000, and for the classic
      * control tasks hidden layers of 64 instead of 256 (a quarter of the arithmetic per update; they
      * need no more). MountainCarContinuous-v0 explores: 5,000 warm-up steps whose random forces are
      * held for 25 steps each (bang-bang pushes that reach the flag in most warm-up episodes, where
@@ -120,7 +124,7 @@ public final class Sac implements Algorithm<Sac.Hyperparameters> {
         boolean classic = env.endsWith("Pendulum-v1") || env.endsWith("MountainCarContinuous-v0");
         int[] hidden = classic ? new int[] {64, 64} : new int[] {256, 256};
         boolean mountainCar = env.endsWith("MountainCarContinuous-v0");
-        return new Hyperparameters(1, 1, 1, 0.99f, 0.005f, 1_000_000, 256, mountainCar ? 5_000 : 1_000,
+        return new Hyperparameters(1, 4, 4, 0.99f, 0.005f, 1_000_000, 256, mountainCar ? 5_000 : 1_000,
                 mountainCar ? 25 : 1, 3e-4f, 1e-3f, 1e-3f, 2, true, 0.2f, hidden);
     }
 
@@ -268,9 +272,13 @@ public final class Sac implements Algorithm<Sac.Hyperparameters> {
         NDList dist = actor.forward(parameters, new NDList(x), training);
         NDArray mean = dist.get(0);
         NDArray logStd = dist.get(1);
-        NDArray u = mean.add(logStd.exp().mul(x.getManager().randomNormal(mean.getShape())));
+        NDArray eps = x.getManager().randomNormal(mean.getShape());
+        NDArray u = mean.add(logStd.exp().mul(eps));
         NDArray action = u.tanh().mul(scale).add(bias);
-        NDArray logProb = Gaussian.squashedLogProb(mean, logStd, u).sub(logScale);
+        // log N(u; mean, std) with (u - mean) / std = eps, then tanh's and the box's change of variables
+        int dims = (int) mean.getShape().get(1);
+        NDArray logN = Scale.by(eps.square(), -0.5f).sub(logStd).sum(new int[] {1}).sub(dims * Gaussian.HALF_LOG_TWO_PI);
+        NDArray logProb = logN.sub(Gaussian.tanhLogJacobian(u)).sub(logScale);
         return new Sample(action, logProb);
     }
 

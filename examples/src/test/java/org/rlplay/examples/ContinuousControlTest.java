@@ -38,18 +38,18 @@ class ContinuousControlTest {
 
     @Test
     void sacShouldLearnPendulumBeyondRandom() throws IOException {
-        // Uniformly random torques average about -1,200 per 200-step episode (the mean of 20 such
-        // episodes has a standard deviation of about 60); a learnt swing-up reaches -200.
+        // Uniformly random torques average about -1,200 per 200-step episode (the mean of 8 such
+        // episodes has a standard deviation of about 110); 3,250 updates after 250 random steps give a
+        // greedy swing-up near -200 (seed 1), the bar is -600.
         Path out = tmp.resolve("sac");
-        Cli r = Cli.run("train", "--algo", "sac", "--env", "Pendulum-v1", "--steps", "5000", "--seed", "1",
-                "--out", out.toString(), "--progress=off", "--checkpoint-every=1000000",
-                "--set", "learningStarts=500", "--set", "batchSize=128");
+        Cli r = Cli.run("train", "--algo", "sac", "--env", "Pendulum-v1", "--steps", "3500", "--seed", "1",
+                "--out", out.toString(), "--progress=off", "--checkpoint-every=1000000", "--set", "learningStarts=250");
         assertEquals(0, r.code(), r::toString);
-        double last20 = lastValue(out.resolve("metrics.csv"), "mean_return_20");
-        assertTrue(last20 > -900, "sac mean return over the last 20 episodes: " + last20);
-        Cli eval = Cli.run("eval", "--checkpoint", out.toString(), "--episodes", "4", "--envs", "4");
+        assertTrue(Double.isFinite(lastValue(out.resolve("metrics.csv"), "q_loss")), r::toString);
+        Cli eval = Cli.run("eval", "--checkpoint", out.toString(), "--episodes", "8", "--envs", "4");
         assertEquals(0, eval.code(), eval::toString);
-        assertTrue(greedyReturn(eval) > -900, eval::toString);
+        double greedy = greedyReturn(eval);
+        assertTrue(greedy > -600, "sac greedy mean return over 8 episodes: " + greedy);
     }
 
     @Test
