@@ -78,6 +78,8 @@ public final class GaussianActor implements Actor {
     private int numEnvs = -1;
     private ByteBuffer sampleStage;
     private ByteBuffer logProbStage;
+    private Shape sampleShape;
+    private Shape logProbShape;
 
     /**
      * @param policy  block mapping (N, ...) observations to {@code NDList(mean, logStd)}, each (N, D), initialised
@@ -164,6 +166,8 @@ public final class GaussianActor implements Actor {
             sampleStage = ByteBuffer.allocateDirect(4 * n * dims).order(ByteOrder.nativeOrder());
             logProbStage = ByteBuffer.allocateDirect(4 * n).order(ByteOrder.nativeOrder());
             held = new float[n * dims];
+            sampleShape = new Shape(n, dims);
+            logProbShape = new Shape(n);
         }
         ByteBuffer mu = mean.toByteBuffer(true);
         ByteBuffer ls = logStd.toByteBuffer(true);
@@ -205,9 +209,9 @@ public final class GaussianActor implements Actor {
         }
         mean.setName("mean");
         logStd.setName("logStd");
-        NDArray sample = in.manager().create(sampleStage, new Shape(n, dims), DataType.FLOAT32);
+        NDArray sample = in.manager().create(sampleStage, sampleShape, DataType.FLOAT32);
         sample.setName("sample");
-        NDArray logProb = in.manager().create(logProbStage, new Shape(n), DataType.FLOAT32);
+        NDArray logProb = in.manager().create(logProbStage, logProbShape, DataType.FLOAT32);
         logProb.setName("logProb");
         out.info(new NDList(mean, logStd, sample, logProb));
         return null;

@@ -3,6 +3,7 @@ package org.rlplay.algos.policy;
 import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDList;
 import ai.djl.ndarray.NDManager;
+import ai.djl.ndarray.index.NDIndex;
 import ai.djl.ndarray.types.DataType;
 import ai.djl.ndarray.types.Shape;
 import ai.djl.nn.AbstractBlock;
@@ -38,6 +39,8 @@ public final class GaussianPolicy extends AbstractBlock {
     private final float logStdMin;
     private final float logStdMax;
     private final Parameter logStd;
+    private final NDIndex means;
+    private final NDIndex rawLogStds;
 
     private GaussianPolicy(Block body, int dims, boolean stateDependent, float logStdMin, float logStdMax,
                            float initialLogStd) {
@@ -48,6 +51,8 @@ public final class GaussianPolicy extends AbstractBlock {
         this.body = addChildBlock("body", body);
         this.dims = dims;
         this.stateDependent = stateDependent;
+        this.means = new NDIndex(":, :{}", dims);
+        this.rawLogStds = new NDIndex(":, {}:", dims);
         this.logStdMin = logStdMin;
         this.logStdMax = logStdMax;
         this.logStd = stateDependent ? null : addParameter(Parameter.builder().setName("logStd")
@@ -90,8 +95,8 @@ public final class GaussianPolicy extends AbstractBlock {
         NDArray out = body.forward(parameters, inputs, training, params).singletonOrThrow();
         long n = out.getShape().get(0);
         if (stateDependent) {
-            NDArray mean = out.get(":, :{}", dims);
-            NDArray raw = out.get(":, {}:", dims);
+            NDArray mean = out.get(means);
+            NDArray raw = out.get(rawLogStds);
             float half = 0.5f * (logStdMax - logStdMin);
             return new NDList(mean, Scale.by(raw.tanh().add(1f), half).add(logStdMin));
         }
