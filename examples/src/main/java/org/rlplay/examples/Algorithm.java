@@ -45,6 +45,15 @@ public interface Algorithm<H extends Record> {
         return 500_000;
     }
 
+    /**
+     * Whether this algorithm acts in float {@code Box} action spaces rather than discrete ones. Two
+     * algorithms may share a {@link #name()} when they differ here: the command line picks the one
+     * that fits the env (see {@link Algorithms#get(String, java.util.function.Supplier)}).
+     */
+    default boolean continuousActions() {
+        return false;
+    }
+
     /** The hyperparameter record type. */
     Class<H> hyperparameterType();
 

@@ -63,7 +63,7 @@ public final class EvalCommand implements Callable<Integer> {
         require(env != null || kwargs.isEmpty(), "--kwarg goes with --env (the checkpoint's own env keeps its"
                 + " keyword arguments)");
         Checkpoint c = Checkpoint.open(checkpoint);
-        return eval(Algorithms.get(c.state().algo()), c);
+        return eval(Algorithms.get(c.state().algo(), () -> Envs.spaces(c.state().env())[1]), c);
     }
 
     private <H extends Record> int eval(Algorithm<H> a, Checkpoint c) {

@@ -52,8 +52,8 @@ public final class TrainCommand implements Callable<Integer> {
     @Spec
     CommandSpec spec;
 
-    @Option(names = "--algo", description = "Algorithm: a2c, ddqn, ppo or a2c-lstm; with --data bc or cql"
-            + " (required unless --resume).")
+    @Option(names = "--algo", description = "Algorithm: a2c, ddqn, ppo, a2c-lstm or sac; with --data bc or cql"
+            + " (required unless --resume); ppo takes discrete or continuous actions, sac continuous ones.")
     String algo;
 
     @Option(names = "--env", description = "Env id, e.g. CartPole-v1, Acrobot-v1, CartPoleNoVelocity-v1, gym:<id>"
@@ -122,7 +122,8 @@ public final class TrainCommand implements Callable<Integer> {
             throw new UsageException("--env/--kwarg: the checkpoint in " + from.dir() + " continues on the env it was"
                     + " trained on, " + from.state().env());
         }
-        Algorithm<?> a = Algorithms.get(name);
+        Algorithm<?> a = Algorithms.get(name, () -> from != null ? from.state().actionSpace()
+                : Envs.spaces(EnvSpec.parse(env != null ? env : Algorithms.get(name).defaultEnv(), kwargs))[1]);
         require(!a.offline(), "--algo " + name + " learns from a recorded dataset: give --data DIR (rlplay record"
                 + " writes one)");
         return train(a, from);

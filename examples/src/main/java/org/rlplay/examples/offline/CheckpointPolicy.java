@@ -33,7 +33,7 @@ public final class CheckpointPolicy implements AutoCloseable {
      */
     public static CheckpointPolicy load(Path path, Space observations, Space actions) {
         Checkpoint c = Checkpoint.open(path);
-        return load(c, Algorithms.get(c.state().algo()), observations, actions);
+        return load(c, Algorithms.get(c.state().algo(), () -> actions), observations, actions);
     }
 
     private static <H extends Record> CheckpointPolicy load(Checkpoint c, Algorithm<H> a, Space observations,

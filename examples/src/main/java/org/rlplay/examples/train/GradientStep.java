@@ -41,6 +41,15 @@ public final class GradientStep implements Resumable {
      */
     public GradientStep(Networks networks, float learningRate, DoubleSupplier schedule, float epsilon,
                         float maxGradNorm) {
+        this(networks.trainable(), learningRate, schedule, epsilon, maxGradNorm);
+    }
+
+    /**
+     * As {@link #GradientStep(Networks, float, DoubleSupplier, float, float)}, over the given parameters
+     * only (for algorithms with one optimizer per network, such as SAC's actor and critics).
+     */
+    public GradientStep(List<Parameter> parameters, float learningRate, DoubleSupplier schedule, float epsilon,
+                        float maxGradNorm) {
         if (!(learningRate > 0) || !(epsilon > 0) || !(maxGradNorm > 0)) {
             throw new IllegalArgumentException("optimizer: need lr > 0, eps > 0 and max_grad_norm > 0, got lr="
                     + learningRate + " eps=" + epsilon + " max_grad_norm=" + maxGradNorm);
@@ -48,9 +57,9 @@ public final class GradientStep implements Resumable {
         this.learningRate = learningRate;
         this.schedule = schedule;
         this.maxGradNorm = maxGradNorm;
-        this.parameters = networks.trainable();
-        this.grads = new NDArray[parameters.size()];
-        this.adam = Adam.of(parameters, epsilon);
+        this.parameters = List.copyOf(parameters);
+        this.grads = new NDArray[this.parameters.size()];
+        this.adam = Adam.of(this.parameters, epsilon);
     }
 
     /** Sets the base learning rate used from the next step on. */
