@@ -93,12 +93,11 @@ public final class A2c implements Algorithm<A2c.Hyperparameters> {
     public void train(Hyperparameters h, Run run) {
         Block policy = run.networks().get("policy");
         Block value = run.networks().get("value");
-        int numActions = Layers.discreteActions(run.actionSpace(), name());
         ParameterStore parameters = new ParameterStore(run.networks().manager(), false);
         GradientStep adam = run.adam(h.lr(), h.annealLr(), 1e-5f, h.maxGradNorm());
 
-        try (Rollout rollout = run.rollout(h.numEnvs(), h.length(), "policy",
-                (block, collector) -> new CategoricalActor(block, numActions, run.seed() + collector, false))) {
+        try (Rollout rollout = run.rollout(h.numEnvs(), h.length(), behaviourBlock(),
+                (block, collector) -> behaviourActor(h, block, run.actionSpace(), run.seed() + collector))) {
             for (Fragment f : rollout) {
                 try (NDManager m = run.networks().manager().newSubManager()) {
                     NDArray obs = f.obs(m);                          // (T+1, N, obs): x_0 .. x_T
@@ -130,6 +129,16 @@ public final class A2c implements Algorithm<A2c.Hyperparameters> {
                 }
             }
         }
+    }
+
+    @Override
+    public String behaviourBlock() {
+        return "policy";
+    }
+
+    @Override
+    public Actor behaviourActor(Hyperparameters h, Block block, Space actions, long seed) {
+        return new CategoricalActor(block, Layers.discreteActions(actions, name()), seed, false);
     }
 
     @Override

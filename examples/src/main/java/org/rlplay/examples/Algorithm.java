@@ -1,5 +1,6 @@
 package org.rlplay.examples;
 
+import ai.djl.nn.Block;
 import org.rlplay.actor.Actor;
 import org.rlplay.env.space.Space;
 import org.rlplay.examples.train.Hyperparameters;
@@ -81,4 +82,24 @@ public interface Algorithm<H extends Record> {
 
     /** An actor that acts greedily with the trained networks (for {@code eval}); the caller closes it. */
     Actor greedyActor(H h, Networks networks, Space actions);
+
+    /**
+     * The network block the behaviour actor runs, for collection in other processes
+     * ({@code rlplay collector}, {@code --mode kafka}), or {@code null} (the default) when the
+     * behaviour follows the learner's schedule (an exploration rate, a warm-up) and so cannot run
+     * elsewhere. Algorithms that return a block use it and {@link #behaviourActor} in their own loop too.
+     */
+    default String behaviourBlock() {
+        return null;
+    }
+
+    /**
+     * The actor that collects with {@code block} (the learner's {@link #behaviourBlock()} or a replica
+     * of it), seeded with {@code seed}.
+     *
+     * @throws UnsupportedOperationException (the default) when {@link #behaviourBlock()} is null
+     */
+    default Actor behaviourActor(H h, Block block, Space actions, long seed) {
+        throw new UnsupportedOperationException(name() + " collects only in the learner's process");
+    }
 }

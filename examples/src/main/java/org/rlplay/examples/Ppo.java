@@ -107,15 +107,14 @@ public final class Ppo implements Algorithm<Ppo.Hyperparameters> {
     public void train(Hyperparameters h, Run run) {
         Block policy = run.networks().get("policy");
         Block value = run.networks().get("value");
-        int numActions = Layers.discreteActions(run.actionSpace(), name());
         ParameterStore parameters = new ParameterStore(run.networks().manager(), false);
         GradientStep adam = run.adam(h.lr(), h.annealLr(), 1e-5f, h.maxGradNorm());
         ResumableRandom shuffle = run.keep("shuffle", new ResumableRandom(run.seed()));
         int batch = h.numEnvs() * h.length();
         int minibatch = batch / h.minibatches();
 
-        try (Rollout rollout = run.rollout(h.numEnvs(), h.length(), "policy",
-                (block, collector) -> new CategoricalActor(block, numActions, run.seed() + collector, false))) {
+        try (Rollout rollout = run.rollout(h.numEnvs(), h.length(), behaviourBlock(),
+                (block, collector) -> behaviourActor(h, block, run.actionSpace(), run.seed() + collector))) {
             for (Fragment f : rollout) {
                 try (NDManager m = run.networks().manager().newSubManager()) {
                     // 1. the fragment's T*N transitions, and the behaviour policy's log-probs of the actions taken
@@ -202,6 +201,16 @@ public final class Ppo implements Algorithm<Ppo.Hyperparameters> {
             a[i] = a[j];
             a[j] = t;
         }
+    }
+
+    @Override
+    public String behaviourBlock() {
+        return "policy";
+    }
+
+    @Override
+    public Actor behaviourActor(Hyperparameters h, Block block, Space actions, long seed) {
+        return new CategoricalActor(block, Layers.discreteActions(actions, name()), seed, false);
     }
 
     @Override

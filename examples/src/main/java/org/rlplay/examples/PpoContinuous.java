@@ -147,8 +147,8 @@ public final class PpoContinuous implements Algorithm<PpoContinuous.Hyperparamet
         int batch = h.numEnvs() * h.length();
         int minibatch = batch / h.minibatches();
 
-        try (Rollout rollout = run.rollout(h.numEnvs(), h.length(), "policy",
-                (block, collector) -> new GaussianActor(block, box, false, run.seed() + collector, false))) {
+        try (Rollout rollout = run.rollout(h.numEnvs(), h.length(), behaviourBlock(),
+                (block, collector) -> behaviourActor(h, block, run.actionSpace(), run.seed() + collector))) {
             for (Fragment f : rollout) {
                 if (h.annealLr()) {
                     adam.learningRate(h.lr() * (float) Math.max(1e-3, 1 - run.fractionDone()));
@@ -315,6 +315,16 @@ public final class PpoContinuous implements Algorithm<PpoContinuous.Hyperparamet
                     + actions);
         }
         return b;
+    }
+
+    @Override
+    public String behaviourBlock() {
+        return "policy";
+    }
+
+    @Override
+    public Actor behaviourActor(Hyperparameters h, Block block, Space actions, long seed) {
+        return new GaussianActor(block, box(actions), false, seed, false);
     }
 
     @Override

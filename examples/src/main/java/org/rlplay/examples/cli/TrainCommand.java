@@ -24,6 +24,7 @@ import org.rlplay.examples.train.Hyperparameters;
 import org.rlplay.examples.train.Networks;
 import org.rlplay.examples.train.Progress;
 import org.rlplay.examples.train.RolloutMode;
+import org.rlplay.kafka.KafkaSettings;
 import org.rlplay.examples.train.Run;
 import org.rlplay.examples.usage.UsageException;
 import org.rlplay.record.Dataset;
@@ -74,12 +75,21 @@ public final class TrainCommand implements Callable<Integer> {
     @Option(names = "--out", description = "Run directory (default: runs/<algo>-<env>-s<seed>).")
     Path out;
 
-    @Option(names = "--mode", defaultValue = "same", description = "Rollout mode: same, single or multi (default: ${DEFAULT-VALUE}).")
+    @Option(names = "--mode", defaultValue = "same", description = "Rollout mode: same, single, multi or kafka"
+            + " (collector processes started with rlplay collector; default: ${DEFAULT-VALUE}).")
     RolloutMode mode;
 
-    @Option(names = "--collectors", defaultValue = "2", description = "Collector threads in --mode multi; the"
-            + " algorithm's envs are split evenly over them (default: ${DEFAULT-VALUE}).")
+    @Option(names = "--collectors", defaultValue = "2", description = "Collector threads in --mode multi, collector"
+            + " processes in --mode kafka; the algorithm's envs are split evenly over them (default: ${DEFAULT-VALUE}).")
     int collectors;
+
+    @Option(names = "--bootstrap", paramLabel = "HOST:PORT", description = "--mode kafka: the Kafka broker (rlplay broker"
+            + " starts one on this machine).")
+    String bootstrap;
+
+    @Option(names = "--kafka-config", paramLabel = "FILE", description = "--mode kafka: client properties (TLS, SASL,"
+            + " ...), with bootstrap.servers unless --bootstrap is given.")
+    Path kafkaConfig;
 
     @Option(names = "--set", paramLabel = "NAME=VALUE", description = "Override a hyperparameter, e.g. --set lr=3e-4"
             + " --set hidden=128,128 (repeatable).")
@@ -142,6 +152,13 @@ public final class TrainCommand implements Callable<Integer> {
         H base = from != null ? from.hyperparameters(a.hyperparameterType()) : a.defaults(envSpec.id());
         H h = Hyperparameters.override(base, sets);
         ActorRollouts.checkCollectors(mode, collectors, a.numEnvs(h));
+        if (mode == RolloutMode.KAFKA) {
+            require(bootstrap != null || kafkaConfig != null, "--mode kafka needs --bootstrap HOST:PORT (or --kafka-config FILE)");
+            require(a.behaviourBlock() != null, "--mode kafka: " + a.name() + "'s behaviour follows the learner's schedule"
+                    + " and cannot run in another process; use a2c or ppo");
+            require(!envSpec.id().startsWith("gym:"), "--mode kafka: collector processes step native envs only, not "
+                    + envSpec.id());
+        }
         Progress.Style style = style();
         Path dir = out != null ? out : from != null ? runDirOf(from)
                 : Path.of("runs", a.name() + "-" + envSpec.id().replace(':', '_') + "-s" + runSeed);
@@ -161,7 +178,7 @@ public final class TrainCommand implements Callable<Integer> {
             stdout.println("hyperparameters: " + Hyperparameters.describe(h));
             stdout.flush();
             Run.Settings settings = new Run.Settings(a.name(), envSpec, runSeed, budget, dir, mode, collectors, h,
-                    checkpointEvery, style, command(), null);
+                    checkpointEvery, style, command(), null, kafka());
             try (Run run = new Run(settings, spaces, nets, () -> a.networks(h, spaces[0], spaces[1]), from, stderr)) {
                 a.train(h, run);
                 run.finish().lines().forEach(stdout::println);
@@ -204,7 +221,7 @@ public final class TrainCommand implements Callable<Integer> {
         Engine.getInstance().setRandomSeed((int) runSeed);
         try (Networks nets = networks(a, h, spaces, envSpec)) {
             Run.Settings settings = new Run.Settings(a.name(), envSpec, runSeed, budget, dir, RolloutMode.SAME, 1, h,
-                    checkpointEvery, style, command(), data);
+                    checkpointEvery, style, command(), data, null);
             try (Run run = new Run(settings, spaces, nets, null, null, spec.commandLine().getErr())) {
                 a.train(h, run);
                 run.finish().lines().forEach(stdout::println);
@@ -249,5 +266,13 @@ public final class TrainCommand implements Callable<Integer> {
             case "off": return Progress.Style.OFF;
             default: throw new UsageException("--progress: expected auto, bar, lines or off, got '" + progress + "'");
         }
+    }
+
+    /** The Kafka client settings of {@code --mode kafka}, or null. */
+    private KafkaSettings kafka() {
+        if (mode != RolloutMode.KAFKA) {
+            return null;
+        }
+        return kafkaConfig != null ? KafkaSettings.load(kafkaConfig, bootstrap) : KafkaSettings.of(bootstrap);
     }
 }

@@ -14,6 +14,10 @@ import org.rlplay.examples.envs.Envs;
 import org.rlplay.examples.usage.UsageException;
 import org.rlplay.ring.BlockWeightSync;
 import org.rlplay.ring.RingConfig;
+import org.rlplay.fragment.FragmentSpec;
+import org.rlplay.kafka.KafkaRolloutConfig;
+import org.rlplay.kafka.KafkaRollouts;
+import org.rlplay.kafka.KafkaSettings;
 import org.rlplay.rollout.ForwardingRollout;
 import org.rlplay.rollout.Rollout;
 import org.rlplay.rollout.RolloutConfig;
@@ -115,11 +119,41 @@ public final class ActorRollouts {
      * @throws UsageException naming {@code --collectors} otherwise
      */
     public static void checkCollectors(RolloutMode mode, int collectors, int numEnvs) {
-        int c = mode == RolloutMode.MULTI ? collectors : 1;
+        int c = mode == RolloutMode.MULTI || mode == RolloutMode.KAFKA ? collectors : 1;
         if (c < 1 || numEnvs % c != 0) {
             throw new UsageException("--collectors " + c + ": the " + numEnvs
                     + " envs of a fragment must split evenly over the collectors");
         }
+    }
+
+    /**
+     * The {@code kafka} mode: C collector processes ({@code rlplay collector}, N/C envs each) send their
+     * fragments through the broker; the learner takes C per {@code next()}, collated into one of N envs,
+     * and {@code publish()} sends the weights of {@code block} to them. The learner's initial weights are
+     * published at once, so collectors adopt them at their next fragment boundary (a collector started
+     * earlier labels what it collected before with version 0). Policy lag is not bounded: each
+     * collector runs at most its back-pressure backlog (8 fragments) ahead of the learner.
+     *
+     * @throws IllegalArgumentException naming {@code --collectors} when N is not divisible by C
+     */
+    public static Rollout kafka(KafkaSettings settings, int collectors, EnvSpec env, int numEnvs, RolloutConfig config,
+                                Networks learner, String block) {
+        checkCollectors(RolloutMode.KAFKA, collectors, numEnvs);
+        FragmentSpec part;
+        try (VecEnv probe = Envs.open(env, 1)) {
+            part = new FragmentSpec(config.length(), numEnvs / collectors, probe.observationSpace(), probe.actionSpace(),
+                    probe.infoKeys(), config.keepFinalObs());
+        }
+        KafkaRolloutConfig kafka = KafkaRolloutConfig.builder().weights(learner.get(block)).batch(collectors)
+                .timeout(TIMEOUT).build();
+        Rollout rollout = KafkaRollouts.consume(settings, part, kafka);
+        try {
+            rollout.publish();
+        } catch (RuntimeException e) {
+            closeQuietly(rollout, e);
+            throw e;
+        }
+        return new Owned(rollout, List.of(), List.of());
     }
 
     private static void closeQuietly(AutoCloseable c, RuntimeException into) {

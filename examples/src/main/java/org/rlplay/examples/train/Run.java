@@ -19,6 +19,7 @@ import org.rlplay.examples.envs.EnvSpec;
 import org.rlplay.examples.usage.UsageException;
 import org.rlplay.fragment.Fragment;
 import org.rlplay.record.Dataset;
+import org.rlplay.kafka.KafkaSettings;
 import org.rlplay.rollout.EpisodeWindow;
 import org.rlplay.rollout.Rollout;
 import org.rlplay.rollout.RolloutConfig;
@@ -90,7 +91,7 @@ public final class Run implements AutoCloseable {
      */
     public record Settings(String algo, EnvSpec env, long seed, long totalSteps, Path out, RolloutMode mode,
                            int collectors, Record hyperparameters, int checkpointEvery, Progress.Style progress,
-                           String command, Path data) {
+                           String command, Path data, KafkaSettings kafka) {
         public Settings {
             UsageException.require(collectors >= 1, "--collectors must be >= 1, got " + collectors);
             UsageException.require(totalSteps >= 1, "--steps must be >= 1, got " + totalSteps);
@@ -260,8 +261,10 @@ public final class Run implements AutoCloseable {
             }
             return actor;
         };
-        rollout = ActorRollouts.open(settings.mode(), settings.collectors(), settings.env(), numEnvs, config, networks,
-                block, replicas, kept);
+        rollout = settings.mode() == RolloutMode.KAFKA
+                ? ActorRollouts.kafka(settings.kafka(), settings.collectors(), settings.env(), numEnvs, config, networks, block)
+                : ActorRollouts.open(settings.mode(), settings.collectors(), settings.env(), numEnvs, config, networks,
+                        block, replicas, kept);
         rolloutStepsBefore = stepsBefore;
         if (settings.mode() == RolloutMode.SAME && rollout.canSaveState()) {
             Resumable state = new Resumable() {

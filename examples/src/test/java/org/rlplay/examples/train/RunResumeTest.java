@@ -56,7 +56,7 @@ class RunResumeTest {
 
     private Run.Settings settings(Path out) {
         return new Run.Settings("test", EnvSpec.of("CartPole-v1"), 5, TOTAL, out, RolloutMode.SAME, 1,
-                new Hp(0.05f), 10, Progress.Style.OFF, "test", tmp.resolve("unused-dataset"));
+                new Hp(0.05f), 10, Progress.Style.OFF, "test", tmp.resolve("unused-dataset"), null);
     }
 
     /** A hyperparameter record for the checkpoint. */
