@@ -1,15 +1,20 @@
 package org.rlplay.algos.ope.bandit;
 
 import java.util.Arrays;
-import java.util.SplittableRandom;
+import org.rlplay.env.SplitMix64;
 
 /**
  * The Poisson bootstrap of {@link IntervalMethod.Bootstrap}: one pass over the rows, drawing for
  * each row and replicate a Poisson(1) multiplicity and adding the row's weighted terms to that
  * replicate's running sums. Memory is {@code 4 * resamples} doubles whatever the number of rows.
- * Stateless; each call owns its random stream.
+ * The public part ({@link #generator}, {@link #poisson}, {@link #quantile}) is what the episode
+ * estimators of {@code org.rlplay.algos.ope} share with the bandit ones. Stateless; each call owns
+ * its random stream.
  */
-final class PoissonBootstrap {
+public final class PoissonBootstrap {
+    /** The increment of {@link java.util.SplittableRandom}'s root generator (and of {@link SplitMix64}). */
+    private static final long GOLDEN_GAMMA = 0x9e3779b97f4a7c15L;
+
     /**
      * {@code THRESHOLDS[k] = floor(2^32 P(X <= k))} for X ~ Poisson(1); the last entry is 2^32, so a
      * 32-bit uniform u maps to the first k with {@code u < THRESHOLDS[k]} (the tail beyond 12 has
@@ -50,6 +55,7 @@ final class PoissonBootstrap {
         return b;
     }
 
+    /** The first k with {@code u < THRESHOLDS[k]}: the Poisson(1) draw for u by linear search. */
     static int search(long u) {
         int k = 0;
         while (u >= THRESHOLDS[k]) {
@@ -58,22 +64,30 @@ final class PoissonBootstrap {
         return k;
     }
 
-    /** A Poisson(1) draw from a uniform 32-bit value {@code u} in [0, 2^32). */
-    static int poisson(long u) {
+    /** A Poisson(1) draw from a uniform 32-bit value {@code u} in [0, 2^32) (inverse-CDF, exact to 2^-32). */
+    public static int poisson(long u) {
         int c = BUCKETS[(int) (u >>> 20)];
         return c >= 0 ? c : search(u);
     }
 
     /**
-     * The replicate estimates, sorted ascending. Replicates in which no row was drawn (probability
-     * {@code e^-n} each) are left out.
+     * The generator of the multiplicities of the rows from global row {@code firstRow} on: the
+     * state that {@code new SplittableRandom(seed)} reaches after the draws of the rows before it
+     * ({@code (resamples + 1) / 2} 64-bit draws per row, two 32-bit multiplicities each). Row i's
+     * multiplicities therefore depend on (seed, i) alone, so a log split into partitions, each
+     * started at its first row's global index, draws exactly what one pass over the whole log draws.
      */
-    static double[] replicates(RowTerms terms, int resamples, long seed) {
-        double[] count = new double[resamples];
-        double[] sumBase = new double[resamples];
-        double[] sumNum = new double[resamples];
-        double[] sumDen = new double[resamples];
-        SplittableRandom random = new SplittableRandom(seed);
+    public static SplitMix64 generator(long seed, long firstRow, int resamples) {
+        return new SplitMix64(seed + firstRow * ((resamples + 1) / 2) * GOLDEN_GAMMA);
+    }
+
+    /**
+     * Adds the rows' Poisson-weighted terms to the replicates' running sums ({@code resamples}
+     * entries each), drawing from {@code random} ({@link #generator}) in row order.
+     */
+    static void accumulate(RowTerms terms, SplitMix64 random, double[] count, double[] sumBase, double[] sumNum,
+                           double[] sumDen) {
+        int resamples = count.length;
         int pairs = resamples & ~1;
         for (int i = 0; i < terms.rows; i++) {
             double base = terms.base(i);
@@ -112,9 +126,16 @@ final class PoissonBootstrap {
                 }
             }
         }
-        double[] values = new double[resamples];
+    }
+
+    /**
+     * The replicate estimates from the replicates' sums, sorted ascending. Replicates in which no
+     * row was drawn (probability {@code e^-n} each) are left out.
+     */
+    static double[] replicates(double[] count, double[] sumBase, double[] sumNum, double[] sumDen) {
+        double[] values = new double[count.length];
         int kept = 0;
-        for (int r = 0; r < resamples; r++) {
+        for (int r = 0; r < count.length; r++) {
             if (count[r] > 0) {
                 values[kept++] = RowTerms.combine(count[r], sumBase[r], sumNum[r], sumDen[r]);
             }
@@ -128,7 +149,7 @@ final class PoissonBootstrap {
      * The {@code q} quantile of ascending {@code sorted}, interpolating linearly between order
      * statistics at {@code (length - 1) * q} ({@code numpy.percentile}'s default).
      */
-    static double quantile(double[] sorted, double q) {
+    public static double quantile(double[] sorted, double q) {
         double h = (sorted.length - 1) * q;
         int lo = (int) Math.floor(h);
         int hi = Math.min(lo + 1, sorted.length - 1);
