@@ -18,8 +18,8 @@ import org.rlplay.algos.ope.bandit.ActionTable;
 import org.rlplay.algos.ope.bandit.BanditEstimator;
 import org.rlplay.algos.ope.bandit.BanditEvaluation;
 import org.rlplay.algos.ope.bandit.BanditLog;
-import org.rlplay.algos.ope.bandit.IntervalMethod;
-import org.rlplay.algos.ope.bandit.OffPolicyEstimate;
+import org.rlplay.algos.ope.IntervalMethod;
+import org.rlplay.algos.ope.OffPolicyEstimate;
 
 /**
  * Off-policy estimator throughput over {@link #ROWS} = 10 M logged contextual-bandit decisions

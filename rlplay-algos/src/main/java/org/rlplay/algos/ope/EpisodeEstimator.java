@@ -1,9 +1,6 @@
 package org.rlplay.algos.ope;
 
 import org.apache.commons.statistics.distribution.NormalDistribution;
-import org.rlplay.algos.ope.bandit.IntervalMethod;
-import org.rlplay.algos.ope.bandit.OffPolicyEstimate;
-import org.rlplay.algos.ope.bandit.PoissonBootstrap;
 import org.rlplay.env.SplitMix64;
 
 /**

@@ -2,8 +2,6 @@ package org.rlplay.algos.ope;
 
 import java.util.ArrayList;
 import java.util.List;
-import org.rlplay.algos.ope.bandit.Support;
-import org.rlplay.algos.ope.bandit.WeightDiagnostics;
 
 /**
  * One target policy to evaluate on one {@link LoggedEpisodes} with discount {@code gamma}: what

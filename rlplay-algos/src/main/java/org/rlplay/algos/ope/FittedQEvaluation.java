@@ -16,9 +16,6 @@ import java.util.Arrays;
 import java.util.List;
 import java.util.SplittableRandom;
 import org.rlplay.algos.loss.Scale;
-import org.rlplay.algos.ope.bandit.IntervalMethod;
-import org.rlplay.algos.ope.bandit.OffPolicyEstimate;
-import org.rlplay.algos.ope.bandit.PoissonBootstrap;
 import org.rlplay.env.SplitMix64;
 
 /**

@@ -8,9 +8,6 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import java.util.List;
 import java.util.SplittableRandom;
 import org.junit.jupiter.api.Test;
-import org.rlplay.algos.ope.bandit.IntervalMethod;
-import org.rlplay.algos.ope.bandit.OffPolicyEstimate;
-import org.rlplay.algos.ope.bandit.Support;
 
 /** The episode estimators on logs small enough to compute by hand, and their agreement with ImportanceSampling. */
 class EpisodeEstimatorTest {

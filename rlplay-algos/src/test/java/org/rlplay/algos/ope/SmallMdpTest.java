@@ -7,9 +7,6 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import java.util.List;
 import java.util.SplittableRandom;
 import org.junit.jupiter.api.Test;
-import org.rlplay.algos.ope.bandit.IntervalMethod;
-import org.rlplay.algos.ope.bandit.OffPolicyEstimate;
-import org.rlplay.algos.ope.bandit.Support;
 
 /**
  * Every episode estimator, fitted-Q included, on a three-state MDP whose target value is computed

@@ -1,5 +1,8 @@
 package org.rlplay.algos.ope.bandit;
 
+import org.rlplay.algos.ope.OffPolicyEstimate;
+import org.rlplay.algos.ope.IntervalMethod;
+
 /**
  * An off-policy estimator of a target policy's value {@code V(pi) = E_x E_{a ~ pi(.|x)} [r]} from
  * logged contextual-bandit decisions, with the definitions of the Open Bandit Pipeline (obp 0.4.1,

@@ -7,6 +7,11 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import org.apache.commons.statistics.distribution.NormalDistribution;
+import org.rlplay.algos.ope.IntervalMethod;
+import org.rlplay.algos.ope.OffPolicyEstimate;
+import org.rlplay.algos.ope.PoissonBootstrap;
+import org.rlplay.algos.ope.Support;
+import org.rlplay.algos.ope.WeightDiagnostics;
 import org.rlplay.env.SplitMix64;
 
 /**
@@ -113,7 +118,7 @@ public final class BanditStatistics implements Serializable {
             IntervalMethod.Bootstrap b = (IntervalMethod.Bootstrap) interval;
             replicates = new double[4][b.resamples()];
             SplitMix64 random = PoissonBootstrap.generator(b.seed(), firstRow, b.resamples());
-            PoissonBootstrap.accumulate(terms, random, replicates[0], replicates[1], replicates[2], replicates[3]);
+            RowBootstrap.accumulate(terms, random, replicates[0], replicates[1], replicates[2], replicates[3]);
         }
         double[] w = e.weightArray();
         double sw = 0;
@@ -257,7 +262,7 @@ public final class BanditStatistics implements Serializable {
             upper = value + half;
         } else {
             double tail = (1 - interval.level()) / 2;
-            double[] values = PoissonBootstrap.replicates(replicates[0], replicates[1], replicates[2], replicates[3]);
+            double[] values = RowBootstrap.replicates(replicates[0], replicates[1], replicates[2], replicates[3]);
             lower = values.length == 0 ? Double.NaN : PoissonBootstrap.quantile(values, tail);
             upper = values.length == 0 ? Double.NaN : PoissonBootstrap.quantile(values, 1 - tail);
         }

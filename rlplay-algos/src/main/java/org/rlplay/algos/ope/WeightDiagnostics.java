@@ -1,9 +1,10 @@
-package org.rlplay.algos.ope.bandit;
+package org.rlplay.algos.ope;
 
 /**
  * How far a target policy is from the behaviour that logged the data, seen through the importance
  * weights {@code w_i = pi(a_i | x_i) / mu(a_i | x_i)} of the logged actions (the raw weights, before
- * any clipping or switching; the same for every estimator on one {@link BanditEvaluation}).
+ * any clipping or switching; the same for every estimator on one evaluation). For episodes a row is
+ * an episode and its weight the episode's final cumulative ratio.
  *
  * @param rows                how many logged decisions n
  * @param effectiveSampleSize Kish's effective sample size {@code (sum w)^2 / sum w^2} (0 if every
@@ -32,7 +33,8 @@ public record WeightDiagnostics(int rows, double effectiveSampleSize, double max
                 + "estimates rest on a few rows; their intervals are unreliable", effectiveSampleSize, rows, maxWeight);
     }
 
-    static WeightDiagnostics of(double[] weights) {
+    /** The diagnostics of {@code weights}, one per row. */
+    public static WeightDiagnostics of(double[] weights) {
         double sum = 0;
         double sumSquares = 0;
         double max = 0;
