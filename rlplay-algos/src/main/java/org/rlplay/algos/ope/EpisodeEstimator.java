@@ -58,6 +58,23 @@ public final class EpisodeEstimator {
         return new EpisodeEstimator(Form.WDR);
     }
 
+    /** The names {@link #byName} knows; {@code fqe} is {@link FittedQEvaluation}. */
+    public static final String NAMES = "pdis, wpdis, dr, wdr";
+
+    /**
+     * The estimator called {@code name} ({@link #NAMES}, case-insensitive).
+     *
+     * @throws IllegalArgumentException naming the unknown estimator and listing the known ones
+     */
+    public static EpisodeEstimator byName(String name) {
+        for (Form f : Form.values()) {
+            if (f.name().equalsIgnoreCase(name.trim())) {
+                return new EpisodeEstimator(f);
+            }
+        }
+        throw new IllegalArgumentException("unknown episode estimator '" + name + "'; known: " + NAMES + ", fqe");
+    }
+
     /** The estimator's name: {@code pdis, wpdis, dr, wdr}. */
     public String name() {
         return form.name().toLowerCase(java.util.Locale.ROOT);

@@ -136,9 +136,17 @@ public final class ContextualBandit implements Env<float[]> {
 
     /** The mean reward {@code mu(x_m, a)} of action {@code a} in context {@code m}. */
     public double expectedReward(int m, int a) {
+        return expectedReward(contexts[m], 0, a);
+    }
+
+    /**
+     * The mean reward {@code mu(x, a)} of action {@code a} at the features {@code x[offset ..
+     * offset + d)} (the reward function, defined for any features; the env draws only its M contexts).
+     */
+    public double expectedReward(float[] x, int offset, int a) {
         double z = 0;
         for (int j = 0; j < dim; j++) {
-            z += theta[a][j] * contexts[m][j];
+            z += theta[a][j] * x[offset + j];
         }
         z = 1.5 * z / Math.sqrt(dim) + bias[a];
         return 1 / (1 + Math.exp(-z));

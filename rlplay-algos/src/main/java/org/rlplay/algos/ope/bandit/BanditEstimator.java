@@ -89,6 +89,45 @@ public final class BanditEstimator {
         return new BanditEstimator(RowTerms.Form.SWITCH_DR, tau, "switch-dr(" + format(tau) + ")");
     }
 
+    /** The names {@link #byName} knows, as a user types them. */
+    public static final String NAMES = "dm, ips, clipped-ips(CAP), snips, dr, sndr, switch-dr(TAU)";
+
+    /**
+     * The estimator called {@code name}, as {@link #name()} spells it: {@code dm, ips, snips, dr,
+     * sndr}, {@code clipped-ips(CAP)} and {@code switch-dr(TAU)} with a number (case-insensitive,
+     * spaces ignored).
+     *
+     * @throws IllegalArgumentException naming the unknown estimator and listing the known ones
+     */
+    public static BanditEstimator byName(String name) {
+        String n = name.replace(" ", "").toLowerCase(java.util.Locale.ROOT);
+        switch (n) {
+            case "dm":
+                return dm();
+            case "ips":
+                return ips();
+            case "snips":
+                return snips();
+            case "dr":
+                return dr();
+            case "sndr":
+                return sndr();
+            default:
+                break;
+        }
+        java.util.regex.Matcher m = java.util.regex.Pattern.compile("(clipped-ips|switch-dr)\\((.+)\\)").matcher(n);
+        if (m.matches()) {
+            double parameter;
+            try {
+                parameter = Double.parseDouble(m.group(2));
+            } catch (NumberFormatException e) {
+                throw new IllegalArgumentException("estimator '" + name + "': " + m.group(2) + " is not a number");
+            }
+            return m.group(1).equals("clipped-ips") ? clippedIps(parameter) : switchDr(parameter);
+        }
+        throw new IllegalArgumentException("unknown bandit estimator '" + name + "'; known: " + NAMES);
+    }
+
     private static String format(double x) {
         return x == Math.rint(x) && Math.abs(x) < 1e15 ? Long.toString((long) x) : Double.toString(x);
     }

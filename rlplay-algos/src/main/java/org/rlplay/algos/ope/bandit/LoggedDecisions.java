@@ -134,6 +134,36 @@ public final class LoggedDecisions {
         return new LoggedDecisions(log, Arrays.copyOf(contexts, n * d), d);
     }
 
+    /**
+     * Rows {@code [from, to)} as a log of their own (copied): a split into training and evaluation
+     * rows, or a partition of a larger log (whose statistics then start at global row {@code from},
+     * {@link BanditEstimator#statistics}).
+     *
+     * @throws IllegalArgumentException unless {@code 0 <= from < to <= size}
+     */
+    public LoggedDecisions rows(int from, int to) {
+        int n = log.size();
+        if (from < 0 || to > n || from >= to) {
+            throw new IllegalArgumentException("rows [" + from + ", " + to + ") are not a non-empty range of the " + n
+                    + " logged decisions");
+        }
+        int k = log.actions();
+        int[] action = new int[to - from];
+        double[] reward = new double[to - from];
+        double[] propensity = new double[to - from];
+        for (int i = from; i < to; i++) {
+            action[i - from] = log.action(i);
+            reward[i - from] = log.reward(i);
+            propensity[i - from] = log.propensity(i);
+        }
+        BanditLog part = BanditLog.of(k, action, reward, propensity);
+        if (log.behaviour().isPresent()) {
+            part = part.withBehaviour(ActionTable.wrap(k, Arrays.copyOfRange(log.behaviour().get().values(), from * k,
+                    to * k)));
+        }
+        return new LoggedDecisions(part, Arrays.copyOfRange(contexts, from * contextSize, to * contextSize), contextSize);
+    }
+
     /** The decisions as a bandit log. */
     public BanditLog log() {
         return log;
