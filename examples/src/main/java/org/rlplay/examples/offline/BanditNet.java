@@ -107,7 +107,7 @@ public final class BanditNet {
             Networks nets = networks(h, d, k);
             Block policy = nets.get("policy");
             ParameterStore parameters = new ParameterStore(nets.manager(), false);
-            GradientStep adam = new GradientStep(nets, h.lr(), 1e-8f, h.maxGradNorm(), 0);
+            GradientStep adam = new GradientStep(nets, h.lr(), null, 1e-8f, h.maxGradNorm());
             SplittableRandom rng = new SplittableRandom(seed + 1);
             int batch = Math.min(h.batchSize(), training.length);
             float[] x = new float[batch * d];
