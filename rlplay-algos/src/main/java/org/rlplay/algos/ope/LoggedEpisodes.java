@@ -195,17 +195,36 @@ public final class LoggedEpisodes {
         if (p.length != actions) {
             throw new IllegalArgumentException(what + " has " + p.length + " entries, the action space " + actions);
         }
+        requireDistribution(what, p, 0, actions);
+    }
+
+    /** Checks that {@code p[offset .. offset + actions)} is a distribution. */
+    static void requireDistribution(String what, double[] p, int offset, int actions) {
         double sum = 0;
         for (int a = 0; a < actions; a++) {
-            if (!(p[a] >= 0 && p[a] <= 1)) {
-                throw new IllegalArgumentException(what + " gives action " + a + " probability " + p[a]
+            double x = p[offset + a];
+            if (!(x >= 0 && x <= 1)) {
+                throw new IllegalArgumentException(what + " gives action " + a + " probability " + x
                         + ", outside [0, 1]");
             }
-            sum += p[a];
+            sum += x;
         }
         if (!(Math.abs(sum - 1) <= SUM_TOLERANCE)) {
             throw new IllegalArgumentException(what + " sums to " + sum + ", not 1");
         }
+    }
+
+    /** Whether {@code p[offset .. offset + actions)} is a distribution (the check without a message). */
+    static boolean isDistribution(double[] p, int offset, int actions) {
+        double sum = 0;
+        for (int a = 0; a < actions; a++) {
+            double x = p[offset + a];
+            if (!(x >= 0 && x <= 1)) {
+                return false;
+            }
+            sum += x;
+        }
+        return Math.abs(sum - 1) <= SUM_TOLERANCE;
     }
 
     /** One env's episode in progress, in growing primitive arrays. */
@@ -437,20 +456,26 @@ public final class LoggedEpisodes {
         @Override
         public void step(Running r, Fragment f, int t, int j) {
             int i = t * f.numEnvs() + j;
-            String where = "fragment " + f.sequence() + " record " + t + " env " + j;
             int a = (int) f.act(t + 1, j, 0);
             if (a < 0 || a >= actions) {
-                throw new IllegalArgumentException(where + ": action " + a + " is outside the " + actions
+                throw new IllegalArgumentException(where(f, t, j) + ": action " + a + " is outside the " + actions
                         + " actions of the behaviour column '" + column + "': the log and the policy's action space disagree");
             }
             for (int b = 0; b < actions; b++) {
                 muRow[b] = mu.get(t, j, b);
             }
-            requireDistribution(where + ": behaviour distribution", muRow, actions);
-            requireDistribution(where + ": target distribution", Arrays.copyOfRange(pi, i * actions, (i + 1) * actions),
-                    actions);
+            if (!isDistribution(muRow, 0, actions)) {
+                requireDistribution(where(f, t, j) + ": behaviour distribution", muRow, actions);
+            }
+            if (!isDistribution(pi, i * actions, actions)) {
+                requireDistribution(where(f, t, j) + ": target distribution", pi, i * actions, actions);
+            }
             ratio(pi[i * actions + a], muRow[a], f, t, j);
             r.add(obs, i * size, a, f.rew(t + 1, j), muRow[a], muRow, 0, pi, i * actions);
+        }
+
+        private static String where(Fragment f, int t, int j) {
+            return "fragment " + f.sequence() + " record " + t + " env " + j;
         }
 
         @Override
