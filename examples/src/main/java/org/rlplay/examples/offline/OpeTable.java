@@ -99,7 +99,7 @@ public record OpeTable(String title, List<OffPolicyEstimate> estimates) {
             rows.add(row);
         }
         root.put("estimates", rows);
-        Files.writeString(json, new GsonBuilder().setPrettyPrinting().serializeSpecialFloatingPointValues().create()
+        Files.writeString(json, new GsonBuilder().setPrettyPrinting().disableHtmlEscaping().serializeSpecialFloatingPointValues().create()
                 .toJson(root) + "\n", StandardCharsets.UTF_8);
         return List.of(csv, json);
     }
