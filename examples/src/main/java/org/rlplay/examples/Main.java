@@ -6,6 +6,7 @@ import org.rlplay.examples.cli.CollectorCli;
 import org.rlplay.examples.cli.EvalCommand;
 import org.rlplay.examples.cli.TrainCommand;
 import org.rlplay.examples.cli.VenvCommand;
+import org.rlplay.examples.offline.BanditDemoCommand;
 import org.rlplay.examples.offline.OpeCommand;
 import org.rlplay.examples.offline.RecordCommand;
 import picocli.CommandLine;
@@ -37,7 +38,8 @@ import picocli.CommandLine.Spec;
 @Command(name = "rlplay", mixinStandardHelpOptions = true, version = "rlplay 0.1.0",
         description = "Reinforcement learning with the rlplay rollout engine and DJL.",
         subcommands = {CollectCommand.class, TrainCommand.class, EvalCommand.class, RecordCommand.class,
-                OpeCommand.class, VenvCommand.class, BrokerCli.class, CollectorCli.class, CommandLine.HelpCommand.class})
+                OpeCommand.class, BanditDemoCommand.class, VenvCommand.class, BrokerCli.class, CollectorCli.class,
+                CommandLine.HelpCommand.class})
 public final class Main implements Runnable {
     static final String VERBOSE = "--verbose";
     private static final String LOG_LEVEL = "org.slf4j.simpleLogger.defaultLogLevel";

@@ -1,4 +1,4 @@
-package org.rlplay.algos.ope.bandit;
+package org.rlplay.algos.ope;
 
 import java.util.ArrayList;
 import java.util.List;
@@ -7,7 +7,7 @@ import java.util.List;
  * One estimator's estimate of a target policy's value from a log, with its confidence interval and
  * the diagnostics of the data behind it. Immutable.
  *
- * @param estimator the estimator's name ({@link BanditEstimator#name()})
+ * @param estimator the estimator's name ({@code name()} of the bandit or episode estimator)
  * @param value     the point estimate
  * @param lower     the interval's lower bound
  * @param upper     the interval's upper bound

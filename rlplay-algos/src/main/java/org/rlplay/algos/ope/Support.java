@@ -1,4 +1,4 @@
-package org.rlplay.algos.ope.bandit;
+package org.rlplay.algos.ope;
 
 import java.util.List;
 import java.util.stream.Collectors;

@@ -1,12 +1,13 @@
-package org.rlplay.algos.ope.bandit;
+package org.rlplay.algos.ope;
 
 /**
  * How the confidence interval of an {@link OffPolicyEstimate} is computed: a seeded bootstrap,
  * valid for every estimator, or a normal (central-limit) interval, valid only for the estimators
- * that are sample means of per-row terms ({@link BanditEstimator#isSampleMean()}). Both are
- * two-sided at {@code level}, e.g. 0.95.
+ * that are sample means of per-unit terms (per logged decision or per episode: the estimators' {@code
+ * isSampleMean()}). Both are two-sided at {@code level}, e.g. 0.95. Serializable, as the per-partition
+ * statistics that carry it.
  */
-public sealed interface IntervalMethod permits IntervalMethod.Bootstrap, IntervalMethod.Normal {
+public sealed interface IntervalMethod extends java.io.Serializable permits IntervalMethod.Bootstrap, IntervalMethod.Normal {
 
     /** The two-sided confidence level, in (0, 1). */
     double level();
