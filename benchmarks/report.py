@@ -35,6 +35,7 @@ def main(path):
         pm = r["primaryMetric"]
         alloc = r.get("secondaryMetrics", {}).get("gc.alloc.rate.norm")
         score, err, unit = pm["score"], pm["scoreError"], pm["scoreUnit"]
+        err = err if isinstance(err, (int, float)) else float("nan")
         by_key[(name, tuple(sorted(params.items())))] = score
         secondary = r.get("secondaryMetrics", {})
         if "rawMicros" in secondary and "rolloutMicros" in secondary:
@@ -46,6 +47,15 @@ def main(path):
             control = " (A/A control: both sides plain)" if params.get("recorder") == "off" else ""
             ratios.append(f"- recording overhead at {dict(params)}, paired (plain and recorded blocks alternated):"
                           f" recorded / plain = {paired:.3f}{control} (target <= 1.10 at numEnvs = 64)")
+        if "uint8Micros" in secondary and "float32Micros" in secondary:
+            get = lambda k: secondary[k]["score"]
+            n = int(params.get("numEnvs", 0) or 0)
+            steps = get("fragments") * 32 * n
+            ratios.append(f"- image fragments at {dict(params)} ({name.split('.')[-1]}), paired: uint8"
+                          f" {steps / get('uint8Micros') * 1e6:,.0f} env-steps/s, float32"
+                          f" {steps / get('float32Micros') * 1e6:,.0f} env-steps/s (uint8 / float32 throughput"
+                          f" {get('float32Micros') / get('uint8Micros'):.2f}x); bytes per fragment uint8"
+                          f" {get('uint8Bytes') / get('fragments'):,.0f}, float32 {get('float32Bytes') / get('fragments'):,.0f}")
         eps = env_steps_per_second(name, params, score, unit)
         rows.append((name, ", ".join(f"{k}={v}" for k, v in sorted(params.items())),
                      f"{score:,.2f} ± {err:,.2f} {unit}" if err == err else f"{score:,.2f} {unit}",

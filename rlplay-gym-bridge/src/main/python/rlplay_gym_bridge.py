@@ -100,42 +100,32 @@ class _NoDelayClientServer(ClientServer):
 
 # ----------------------------------------------------------------------------- spaces
 
-def _floats(values):
-    """Comma-separated floats that Java's Float.parseFloat reads (Infinity, not inf)."""
-    out = []
-    for v in np.asarray(values, dtype=np.float64).ravel().tolist():
-        if math.isinf(v):
-            out.append("Infinity" if v > 0 else "-Infinity")
-        else:
-            out.append(repr(v))
-    return ",".join(out)
-
-
-def _ints(values):
-    return ",".join(str(int(v)) for v in np.asarray(values).ravel().tolist())
-
-
 def describe_space(space):
-    """One line that org.rlplay.gym.SpaceCodec parses, or None if the engine has no such space.
+    """The JSON object (as a dict) that org.rlplay.env.space.SpaceJson reads, or None if the engine
+    has no such space.
 
-    Formats: ``Discrete;n;start``, ``MultiDiscrete;n1,n2,..``, ``MultiBinary;n`` and
-    ``Box;dtype;d1,d2,..;low1,..;high1,..``.
+    ``{"type": "Discrete", "shape": [], "dtype": "int64", "n": n, "start": start}``, ``MultiDiscrete``
+    with ``nvec``, ``MultiBinary`` with ``n``, and ``Box`` with ``low`` and ``high`` (row-major;
+    infinite bounds become ``Infinity``/``-Infinity``, as ``json.dumps`` writes them).
     """
+    shape = [int(d) for d in space.shape] if space.shape is not None else []
     if isinstance(space, spaces.Discrete):
-        return "Discrete;%d;%d" % (int(space.n), int(space.start))
+        return {"type": "Discrete", "shape": [], "dtype": "int64", "n": int(space.n), "start": int(space.start)}
     if isinstance(space, spaces.MultiDiscrete):
         if space.nvec.ndim != 1 or np.any(np.asarray(space.start) != 0):
             return None
-        return "MultiDiscrete;" + _ints(space.nvec)
+        return {"type": "MultiDiscrete", "shape": shape, "dtype": "int64",
+                "nvec": [int(n) for n in space.nvec.tolist()]}
     if isinstance(space, spaces.MultiBinary):
         if len(space.shape) != 1:
             return None
-        return "MultiBinary;%d" % space.shape[0]
+        return {"type": "MultiBinary", "shape": shape, "dtype": "int8", "n": int(space.shape[0])}
     if isinstance(space, spaces.Box):
         dtype = np.dtype(space.dtype).name
         if dtype not in _INT_DTYPES + _FLOAT_DTYPES:
             return None
-        return "Box;%s;%s;%s;%s" % (dtype, _ints(space.shape), _floats(space.low), _floats(space.high))
+        bounds = lambda b: np.asarray(b, dtype=np.float64).ravel().tolist()
+        return {"type": "Box", "shape": shape, "dtype": dtype, "low": bounds(space.low), "high": bounds(space.high)}
     return None
 
 
@@ -160,12 +150,12 @@ class _ObservationCodec:
     """Writes one env's observation into its row of the shared obs region, in the storage dtype."""
 
     def __init__(self, space):
-        line = describe_space(space)
-        if line is not None:
+        description = describe_space(space)
+        if description is not None:
             self.space = space
             self.flatten = False
             self.shape = tuple(space.shape)
-            self.line = line
+            self.description = description
             self.storage_dtype = _storage_dtype(space)
             return
         try:
@@ -173,14 +163,14 @@ class _ObservationCodec:
         except NotImplementedError as e:
             raise ValueError("observation space %s is not supported by the rlplay bridge and "
                              "Gymnasium cannot flatten it (%s); %s" % (space, e, _supported_text()))
-        line = describe_space(flat)
-        if line is None or not isinstance(flat, spaces.Box):
+        description = describe_space(flat)
+        if description is None or not isinstance(flat, spaces.Box):
             raise ValueError("observation space %s flattens to %s, which the rlplay bridge does not "
                              "support; %s" % (space, flat, _supported_text()))
         self.space = space
         self.flatten = True
         self.shape = tuple(flat.shape)
-        self.line = line
+        self.description = description
         self.storage_dtype = _storage_dtype(flat)
 
     @property
@@ -192,11 +182,11 @@ class _ActionCodec:
     """Turns the shared action rows into the values env.step expects."""
 
     def __init__(self, space):
-        line = describe_space(space)
-        if line is None:
+        description = describe_space(space)
+        if description is None:
             raise ValueError("action space %s is not supported by the rlplay bridge; %s"
                              % (space, _supported_text()))
-        self.line = line
+        self.description = description
         self.space = space
         self.scalar = isinstance(space, spaces.Discrete)
         self.is_int = isinstance(space, (spaces.Discrete, spaces.MultiDiscrete, spaces.MultiBinary)) \
@@ -235,7 +225,8 @@ class GymWorker:
     # -- control calls
 
     def make(self, env_id, num_envs, kwargs_json, info_keys_csv):
-        """Creates the envs with gymnasium.make; returns the observation and action space lines."""
+        """Creates the envs with gymnasium.make; returns ``{"observation": .., "action": ..}`` as JSON,
+        each space described as :func:`describe_space` does."""
         kwargs = json.loads(kwargs_json) if kwargs_json else {}
         if not isinstance(kwargs, dict):
             raise ValueError("kwargs must be a JSON object, got %r" % (kwargs_json,))
@@ -245,7 +236,7 @@ class GymWorker:
         self.obs_codec = _ObservationCodec(first.observation_space)
         self.act_codec = _ActionCodec(first.action_space)
         self.info_keys = [k for k in info_keys_csv.split(",") if k] if info_keys_csv else []
-        return self.obs_codec.line + "\n" + self.act_codec.line
+        return json.dumps({"observation": self.obs_codec.description, "action": self.act_codec.description})
 
     def attach(self, path, layout):
         """Maps the shared memory file; ``layout`` is ``name=offset`` pairs separated by ';'."""

@@ -13,6 +13,8 @@
   reset seed equals ``fail_seed``.
 * ``RlplayTest/Slow-v0``: sleeps ``seconds`` in every step.
 * ``RlplayTest/TupleAction-v0``: a Tuple action space, which the bridge refuses.
+* ``RlplayTest/NeedsDependency-v0``: raises Gymnasium's ``DependencyNotInstalled`` when made, with
+  the wording Gymnasium's Box2D envs use.
 """
 
 import time
@@ -134,9 +136,17 @@ class TupleActionEnv(SlowEnv):
         self.action_space = spaces.Tuple((spaces.Discrete(2), spaces.Discrete(3)))
 
 
+class NeedsDependencyEnv(SlowEnv):
+    def __init__(self):
+        raise gymnasium.error.DependencyNotInstalled(
+            'Box2D is not installed, you can install it by run `pip install swig` followed by '
+            '`pip install "gymnasium[box2d]"`')
+
+
 gymnasium.register("RlplayTest/Echo-v0", entry_point=EchoEnv, disable_env_checker=True)
 gymnasium.register("RlplayTest/DictObs-v0", entry_point=DictObsEnv, disable_env_checker=True)
 gymnasium.register("RlplayTest/Image-v0", entry_point=ImageEnv, disable_env_checker=True)
 gymnasium.register("RlplayTest/Faulty-v0", entry_point=FaultyEnv, disable_env_checker=True)
 gymnasium.register("RlplayTest/Slow-v0", entry_point=SlowEnv, disable_env_checker=True)
 gymnasium.register("RlplayTest/TupleAction-v0", entry_point=TupleActionEnv, disable_env_checker=True)
+gymnasium.register("RlplayTest/NeedsDependency-v0", entry_point=NeedsDependencyEnv, disable_env_checker=True)

@@ -34,8 +34,9 @@ import org.rlplay.gym.GymVecEnv;
 import org.rlplay.gym.PythonRuntime;
 
 /**
- * The Gymnasium bridge against pure Python, in one JMH run: N envs of Gymnasium's
- * {@code CartPole-v1} stepped with uniformly random actions,
+ * The Gymnasium bridge against pure Python, in one JMH run: N envs of a Gymnasium id ({@code envId},
+ * by default {@code CartPole-v1}; {@code -p envId=ale_py:ALE/Pong-v5} with ale-py installed measures
+ * Atari's uint8 frames) stepped with uniformly random actions,
  * <ul>
  *   <li>{@link #bridgeStep}: from Java through the bridge (one Py4J call and the shared memory per
  *       batch step; actions drawn in Java, observations copied into the caller's buffers);</li>
@@ -54,7 +55,6 @@ import org.rlplay.gym.PythonRuntime;
 @Measurement(iterations = 5, time = 2)
 @Fork(1)
 public class BridgeBenchmarks {
-    static final String ENV_ID = "CartPole-v1";
     static final int PYTHON_STEPS_PER_CALL = 100;
 
     /** A bridge batch of N CartPoles, its buffers and a random source for the actions. */
@@ -63,6 +63,10 @@ public class BridgeBenchmarks {
         @Param({"1", "8", "64", "256"})
         public int numEnvs;
 
+        /** The Gymnasium id; {@code ale_py:ALE/Pong-v5} imports ale-py first (Gymnasium's module:id form). */
+        @Param({"CartPole-v1"})
+        public String envId;
+
         GymVecEnv envs;
         ActionBatch actions;
         BatchStep out;
@@ -70,7 +74,7 @@ public class BridgeBenchmarks {
 
         @Setup(Level.Trial)
         public void setUp() {
-            envs = GymEnvs.make(ENV_ID, numEnvs);
+            envs = GymEnvs.make(envId, numEnvs);
             actions = new ActionBatch(envs.actionSpace(), numEnvs);
             out = BatchStep.of(envs);
             long[] seeds = new long[numEnvs];
@@ -92,6 +96,10 @@ public class BridgeBenchmarks {
         @Param({"1", "8", "64", "256"})
         public int numEnvs;
 
+        /** As {@link Bridge#envId}. */
+        @Param({"CartPole-v1"})
+        public String envId;
+
         Process process;
         Writer commands;
         BufferedReader replies;
@@ -107,7 +115,7 @@ public class BridgeBenchmarks {
                 Files.copy(in, script, StandardCopyOption.REPLACE_EXISTING);
             }
             try {
-                process = new ProcessBuilder(PythonRuntime.python().toString(), "-u", script.toString(), ENV_ID,
+                process = new ProcessBuilder(PythonRuntime.python().toString(), "-u", script.toString(), envId,
                         Integer.toString(numEnvs)).redirectError(ProcessBuilder.Redirect.INHERIT).start();
                 commands = new OutputStreamWriter(process.getOutputStream(), StandardCharsets.UTF_8);
                 replies = new BufferedReader(new InputStreamReader(process.getInputStream(), StandardCharsets.UTF_8));

@@ -18,8 +18,8 @@ import org.rlplay.algos.ope.bandit.ActionTable;
 import org.rlplay.algos.ope.bandit.BanditEstimator;
 import org.rlplay.algos.ope.bandit.BanditEvaluation;
 import org.rlplay.algos.ope.bandit.BanditLog;
-import org.rlplay.algos.ope.bandit.IntervalMethod;
-import org.rlplay.algos.ope.bandit.OffPolicyEstimate;
+import org.rlplay.algos.ope.IntervalMethod;
+import org.rlplay.algos.ope.OffPolicyEstimate;
 
 /**
  * Off-policy estimator throughput over {@link #ROWS} = 10 M logged contextual-bandit decisions
@@ -57,36 +57,50 @@ public class OpeBenchmarks {
 
     @Setup(Level.Trial)
     public void setUp() {
-        SplittableRandom random = new SplittableRandom(20240613);
-        int[] action = new int[ROWS];
-        double[] reward = new double[ROWS];
-        double[] propensity = new double[ROWS];
-        double[] pi = new double[ROWS * ACTIONS];
-        double[] q = new double[ROWS * ACTIONS];
+        BanditEvaluation[] whole = generate(new SplittableRandom(20240613), new int[] {ROWS});
+        evaluation = whole[0];
+        log = evaluation.log();
+        target = evaluation.target();
+        model = evaluation.rewardModel().orElseThrow();
+    }
+
+    /**
+     * The benchmark's decisions, drawn in order from {@code random} and cut into consecutive
+     * partitions of the given sizes: the same rows whatever the cut.
+     */
+    static BanditEvaluation[] generate(SplittableRandom random, int[] sizes) {
+        BanditEvaluation[] parts = new BanditEvaluation[sizes.length];
         double[] mu = new double[ACTIONS];
-        for (int i = 0; i < ROWS; i++) {
-            softmax(random, mu, 0, 1.0);
-            for (int a = 0; a < ACTIONS; a++) {
-                mu[a] = 0.8 * mu[a] + 0.2 / ACTIONS;
+        for (int p = 0; p < sizes.length; p++) {
+            int rows = sizes[p];
+            int[] action = new int[rows];
+            double[] reward = new double[rows];
+            double[] propensity = new double[rows];
+            double[] pi = new double[rows * ACTIONS];
+            double[] q = new double[rows * ACTIONS];
+            for (int i = 0; i < rows; i++) {
+                softmax(random, mu, 0, 1.0);
+                for (int a = 0; a < ACTIONS; a++) {
+                    mu[a] = 0.8 * mu[a] + 0.2 / ACTIONS;
+                }
+                softmax(random, pi, i * ACTIONS, 2.0);
+                double u = random.nextDouble();
+                int a = 0;
+                double cdf = mu[0];
+                while (u >= cdf && a < ACTIONS - 1) {
+                    cdf += mu[++a];
+                }
+                action[i] = a;
+                propensity[i] = mu[a];
+                for (int b = 0; b < ACTIONS; b++) {
+                    q[i * ACTIONS + b] = 0.2 + 0.6 * random.nextDouble();
+                }
+                reward[i] = random.nextDouble() < q[i * ACTIONS + a] ? 1 : 0;
             }
-            softmax(random, pi, i * ACTIONS, 2.0);
-            double u = random.nextDouble();
-            int a = 0;
-            double cdf = mu[0];
-            while (u >= cdf && a < ACTIONS - 1) {
-                cdf += mu[++a];
-            }
-            action[i] = a;
-            propensity[i] = mu[a];
-            for (int b = 0; b < ACTIONS; b++) {
-                q[i * ACTIONS + b] = 0.2 + 0.6 * random.nextDouble();
-            }
-            reward[i] = random.nextDouble() < q[i * ACTIONS + a] ? 1 : 0;
+            parts[p] = BanditEvaluation.of(BanditLog.of(ACTIONS, action, reward, propensity),
+                    ActionTable.wrap(ACTIONS, pi)).withRewardModel(ActionTable.wrap(ACTIONS, q));
         }
-        log = BanditLog.of(ACTIONS, action, reward, propensity);
-        target = ActionTable.wrap(ACTIONS, pi);
-        model = ActionTable.wrap(ACTIONS, q);
-        evaluation = BanditEvaluation.of(log, target).withRewardModel(model);
+        return parts;
     }
 
     private static void softmax(SplittableRandom random, double[] out, int offset, double scale) {

@@ -1,6 +1,7 @@
 package org.rlplay.examples;
 
 import static org.rlplay.examples.train.Hyperparameters.require;
+import static org.rlplay.examples.train.Hyperparameters.requireWidths;
 
 import ai.djl.engine.Engine;
 import ai.djl.ndarray.NDArray;
@@ -14,6 +15,7 @@ import org.rlplay.actor.Actor;
 import org.rlplay.algos.loss.PolicyGradient;
 import org.rlplay.algos.policy.CategoricalActor;
 import org.rlplay.algos.policy.Mlp;
+import org.rlplay.algos.policy.ObservationEncoder;
 import org.rlplay.algos.returns.NdReturns;
 import org.rlplay.algos.returns.Trajectory;
 import org.rlplay.env.space.Space;
@@ -68,7 +70,7 @@ public final class A2c implements Algorithm<A2c.Hyperparameters> {
             require("a2c", gamma >= 0 && gamma <= 1, "gamma must be in [0, 1]");
             require("a2c", lambda >= 0 && lambda <= 1, "lambda must be in [0, 1]");
             require("a2c", entCoef >= 0 && vfCoef >= 0 && maxGradNorm > 0, "entCoef, vfCoef must be >= 0, maxGradNorm > 0");
-            require("a2c", hidden.length >= 1 && java.util.Arrays.stream(hidden).allMatch(w -> w >= 1), "hidden widths must be >= 1");
+            requireWidths("a2c", hidden);
         }
     }
 
@@ -80,10 +82,10 @@ public final class A2c implements Algorithm<A2c.Hyperparameters> {
     @Override
     public Networks networks(Hyperparameters h, Space observations, Space actions) {
         int numActions = Layers.discreteActions(actions, name());
-        Shape input = new Shape(1, observations.size());
+        Shape input = ObservationEncoder.inputShape(observations, 1);
         Networks nets = new Networks();
-        nets.add("policy", Layers.smallOutputLayer(Mlp.of(numActions, true, h.hidden()), 0.01f), input);
-        nets.add("value", Mlp.of(1, true, h.hidden()), input);
+        nets.add("policy", Layers.smallOutputLayer(Mlp.of(observations, numActions, true, h.hidden()), 0.01f), input);
+        nets.add("value", Mlp.of(observations, 1, true, h.hidden()), input);
         return nets;
     }
 
@@ -91,16 +93,12 @@ public final class A2c implements Algorithm<A2c.Hyperparameters> {
     public void train(Hyperparameters h, Run run) {
         Block policy = run.networks().get("policy");
         Block value = run.networks().get("value");
-        int numActions = Layers.discreteActions(run.actionSpace(), name());
         ParameterStore parameters = new ParameterStore(run.networks().manager(), false);
-        GradientStep adam = run.adam(h.lr(), 1e-5f, h.maxGradNorm());
+        GradientStep adam = run.adam(h.lr(), h.annealLr(), 1e-5f, h.maxGradNorm());
 
-        try (Rollout rollout = run.rollout(h.numEnvs(), h.length(), "policy",
-                (block, collector) -> new CategoricalActor(block, numActions, run.seed() + collector, false))) {
+        try (Rollout rollout = run.rollout(h.numEnvs(), h.length(), behaviourBlock(),
+                (block, collector) -> behaviourActor(h, block, run.actionSpace(), run.seed() + collector))) {
             for (Fragment f : rollout) {
-                if (h.annealLr()) {
-                    adam.learningRate(h.lr() * (float) Math.max(1e-3, 1 - run.fractionDone()));
-                }
                 try (NDManager m = run.networks().manager().newSubManager()) {
                     NDArray obs = f.obs(m);                          // (T+1, N, obs): x_0 .. x_T
                     NDArray act = f.act(m).get("1:");                // (T, N): a_t, taken in x_t
@@ -131,6 +129,16 @@ public final class A2c implements Algorithm<A2c.Hyperparameters> {
                 }
             }
         }
+    }
+
+    @Override
+    public String behaviourBlock() {
+        return "policy";
+    }
+
+    @Override
+    public Actor behaviourActor(Hyperparameters h, Block block, Space actions, long seed) {
+        return new CategoricalActor(block, Layers.discreteActions(actions, name()), seed, false);
     }
 
     @Override

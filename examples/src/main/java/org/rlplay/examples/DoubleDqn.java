@@ -1,6 +1,7 @@
 package org.rlplay.examples;
 
 import static org.rlplay.examples.train.Hyperparameters.require;
+import static org.rlplay.examples.train.Hyperparameters.requireWidths;
 
 import ai.djl.engine.Engine;
 import ai.djl.ndarray.NDArray;
@@ -12,14 +13,16 @@ import ai.djl.training.GradientCollector;
 import ai.djl.training.ParameterStore;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.SplittableRandom;
 import org.rlplay.actor.Actor;
 import org.rlplay.algos.loss.Dqn;
 import org.rlplay.algos.loss.Regression;
 import org.rlplay.algos.loss.TargetNetworks;
 import org.rlplay.algos.policy.EpsilonGreedyActor;
 import org.rlplay.algos.policy.Mlp;
+import org.rlplay.algos.policy.ObservationEncoder;
 import org.rlplay.algos.replay.ReplayBuffer;
+import org.rlplay.algos.state.ResumableLong;
+import org.rlplay.algos.state.ResumableRandom;
 import org.rlplay.env.space.Space;
 import org.rlplay.examples.train.GradientStep;
 import org.rlplay.examples.train.Layers;
@@ -46,8 +49,8 @@ import org.rlplay.rollout.Rollout;
  *         theta = Adam(theta, grad L)
  *     every C env-steps: Q' = Q
  * </pre>
- * The replay buffer lives in memory only: a resumed run starts with an empty one and waits for
- * {@code learningStarts} new transitions before learning again.
+ * Checkpoints keep the replay buffer, its sampler and the schedule counters, so a resumed run
+ * continues exactly.
  */
 public final class DoubleDqn implements Algorithm<DoubleDqn.Hyperparameters> {
 
@@ -83,7 +86,7 @@ public final class DoubleDqn implements Algorithm<DoubleDqn.Hyperparameters> {
             require("ddqn", epsStart >= 0 && epsStart <= 1 && epsEnd >= 0 && epsEnd <= 1, "epsStart and epsEnd must be in [0, 1]");
             require("ddqn", explorationFraction > 0 && explorationFraction <= 1, "explorationFraction must be in (0, 1]");
             require("ddqn", maxGradNorm > 0, "maxGradNorm must be > 0");
-            require("ddqn", hidden.length >= 1 && java.util.Arrays.stream(hidden).allMatch(w -> w >= 1), "hidden widths must be >= 1");
+            requireWidths("ddqn", hidden);
         }
     }
 
@@ -96,10 +99,11 @@ public final class DoubleDqn implements Algorithm<DoubleDqn.Hyperparameters> {
     @Override
     public Networks networks(Hyperparameters h, Space observations, Space actions) {
         int numActions = Layers.discreteActions(actions, name());
-        Shape input = new Shape(1, observations.size());
+        Shape input = ObservationEncoder.inputShape(observations, 1);
         Networks nets = new Networks();
-        Block q = nets.add("q", Layers.torchLinearInit(Mlp.of(numActions, false, h.hidden())), input);
-        Block target = nets.addFrozen("target", Layers.torchLinearInit(Mlp.of(numActions, false, h.hidden())), input);
+        Block q = nets.add("q", Layers.torchLinearInit(Mlp.of(observations, numActions, false, h.hidden())), input);
+        Block target = nets.addFrozen("target", Layers.torchLinearInit(Mlp.of(observations, numActions, false,
+                h.hidden())), input);
         TargetNetworks.hardUpdate(q, target);
         return nets;
     }
@@ -110,12 +114,12 @@ public final class DoubleDqn implements Algorithm<DoubleDqn.Hyperparameters> {
         Block target = run.networks().get("target");
         int numActions = Layers.discreteActions(run.actionSpace(), name());
         ParameterStore parameters = new ParameterStore(run.networks().manager(), false);
-        GradientStep adam = run.adam(h.lr(), 1e-8f, h.maxGradNorm());
-        ReplayBuffer replay = new ReplayBuffer(run.observationSpace(), run.actionSpace(), h.bufferSize());
+        GradientStep adam = run.adam(h.lr(), h.annealLr(), 1e-8f, h.maxGradNorm());
+        ReplayBuffer replay = run.keep("replay", new ReplayBuffer(run.observationSpace(), run.actionSpace(), h.bufferSize()));
         TransitionBatch batch = replay.newBatch(h.batchSize());
-        SplittableRandom sampler = new SplittableRandom(run.seed());
-        long startSteps = run.envSteps();
-        long lastTargetUpdate = startSteps;
+        ResumableRandom sampler = run.keep("sampler", new ResumableRandom(run.seed()));
+        long startSteps = run.keep("start-steps", new ResumableLong(run.envSteps())).get();
+        ResumableLong lastTargetUpdate = run.keep("last-target-update", new ResumableLong(startSteps));
         List<EpsilonGreedyActor> actors = new ArrayList<>();
 
         try (Rollout rollout = run.rollout(h.numEnvs(), h.length(), "q", (block, collector) -> {
@@ -124,9 +128,6 @@ public final class DoubleDqn implements Algorithm<DoubleDqn.Hyperparameters> {
             return actor;
         })) {
             for (Fragment f : rollout) {
-                if (h.annealLr()) {
-                    adam.learningRate(h.lr() * (float) Math.max(1e-3, 1 - run.fractionDone()));
-                }
                 replay.add(f);
                 double eps = epsilon(h, run);
                 actors.forEach(a -> a.epsilon(eps));
@@ -150,9 +151,9 @@ public final class DoubleDqn implements Algorithm<DoubleDqn.Hyperparameters> {
                             adam.step();
                         }
                     }
-                    if (run.envSteps() - lastTargetUpdate >= h.targetUpdate()) {
+                    if (run.envSteps() - lastTargetUpdate.get() >= h.targetUpdate()) {
                         TargetNetworks.hardUpdate(q, target);
-                        lastTargetUpdate = run.envSteps();
+                        lastTargetUpdate.set(run.envSteps());
                     }
                     rollout.publish();
                 }

@@ -1,6 +1,7 @@
 package org.rlplay.examples;
 
 import static org.rlplay.examples.train.Hyperparameters.require;
+import static org.rlplay.examples.train.Hyperparameters.requireWidths;
 
 import ai.djl.engine.Engine;
 import ai.djl.ndarray.NDArray;
@@ -11,15 +12,18 @@ import ai.djl.ndarray.types.Shape;
 import ai.djl.nn.Block;
 import ai.djl.training.GradientCollector;
 import ai.djl.training.ParameterStore;
-import java.util.SplittableRandom;
+import java.util.random.RandomGenerator;
 import org.rlplay.actor.Actor;
 import org.rlplay.algos.loss.Categorical;
+import org.rlplay.algos.loss.ClippedSurrogate;
 import org.rlplay.algos.loss.PolicyGradient;
 import org.rlplay.algos.loss.Scale;
 import org.rlplay.algos.policy.CategoricalActor;
 import org.rlplay.algos.policy.Mlp;
+import org.rlplay.algos.policy.ObservationEncoder;
 import org.rlplay.algos.returns.NdReturns;
 import org.rlplay.algos.returns.Trajectory;
+import org.rlplay.algos.state.ResumableRandom;
 import org.rlplay.env.space.Space;
 import org.rlplay.examples.train.GradientStep;
 import org.rlplay.examples.train.Layers;
@@ -79,7 +83,7 @@ public final class Ppo implements Algorithm<Ppo.Hyperparameters> {
             require("ppo", clip > 0 && clip < 1, "clip must be in (0, 1)");
             require("ppo", entCoef >= 0 && vfCoef >= 0 && maxGradNorm > 0 && targetKl >= 0,
                     "entCoef, vfCoef, targetKl must be >= 0, maxGradNorm > 0");
-            require("ppo", hidden.length >= 1 && java.util.Arrays.stream(hidden).allMatch(w -> w >= 1), "hidden widths must be >= 1");
+            requireWidths("ppo", hidden);
         }
     }
 
@@ -92,10 +96,10 @@ public final class Ppo implements Algorithm<Ppo.Hyperparameters> {
     @Override
     public Networks networks(Hyperparameters h, Space observations, Space actions) {
         int numActions = Layers.discreteActions(actions, name());
-        Shape input = new Shape(1, observations.size());
+        Shape input = ObservationEncoder.inputShape(observations, 1);
         Networks nets = new Networks();
-        nets.add("policy", Layers.smallOutputLayer(Mlp.of(numActions, true, h.hidden()), 0.01f), input);
-        nets.add("value", Mlp.of(1, true, h.hidden()), input);
+        nets.add("policy", Layers.smallOutputLayer(Mlp.of(observations, numActions, true, h.hidden()), 0.01f), input);
+        nets.add("value", Mlp.of(observations, 1, true, h.hidden()), input);
         return nets;
     }
 
@@ -103,19 +107,15 @@ public final class Ppo implements Algorithm<Ppo.Hyperparameters> {
     public void train(Hyperparameters h, Run run) {
         Block policy = run.networks().get("policy");
         Block value = run.networks().get("value");
-        int numActions = Layers.discreteActions(run.actionSpace(), name());
         ParameterStore parameters = new ParameterStore(run.networks().manager(), false);
-        GradientStep adam = run.adam(h.lr(), 1e-5f, h.maxGradNorm());
-        SplittableRandom shuffle = new SplittableRandom(run.seed());
+        GradientStep adam = run.adam(h.lr(), h.annealLr(), 1e-5f, h.maxGradNorm());
+        ResumableRandom shuffle = run.keep("shuffle", new ResumableRandom(run.seed()));
         int batch = h.numEnvs() * h.length();
         int minibatch = batch / h.minibatches();
 
-        try (Rollout rollout = run.rollout(h.numEnvs(), h.length(), "policy",
-                (block, collector) -> new CategoricalActor(block, numActions, run.seed() + collector, false))) {
+        try (Rollout rollout = run.rollout(h.numEnvs(), h.length(), behaviourBlock(),
+                (block, collector) -> behaviourActor(h, block, run.actionSpace(), run.seed() + collector))) {
             for (Fragment f : rollout) {
-                if (h.annealLr()) {
-                    adam.learningRate(h.lr() * (float) Math.max(1e-3, 1 - run.fractionDone()));
-                }
                 try (NDManager m = run.networks().manager().newSubManager()) {
                     // 1. the fragment's T*N transitions, and the behaviour policy's log-probs of the actions taken
                     NDArray obs = f.obs(m);                                             // (T+1, N, obs)
@@ -130,7 +130,7 @@ public final class Ppo implements Algorithm<Ppo.Hyperparameters> {
                     NDArray adv = NdReturns.gae(Trajectory.of(f), v, vFinal, h.gamma(), h.lambda());   // (T, N)
                     NDArray ret = adv.add(v.get(":-1"));
                     // 3. flattened to B = T*N samples
-                    NDArray bObs = obs.get(":-1").reshape(batch, -1);
+                    NDArray bObs = obs.get(":-1").reshape(new Shape(batch).addAll(obs.getShape().slice(2)));
                     NDArray bAct = act.reshape(batch);
                     NDArray bLogp = oldLogp.reshape(batch);
                     NDArray bAdv = adv.reshape(batch);
@@ -158,8 +158,7 @@ public final class Ppo implements Algorithm<Ppo.Hyperparameters> {
                                 try (GradientCollector gc = Engine.getInstance().newGradientCollector()) {
                                     NDArray logits = policy.forward(parameters, new NDList(x), true).singletonOrThrow();
                                     NDArray logp = Categorical.logProb(logits, a);
-                                    NDArray policyLoss = org.rlplay.algos.loss.Ppo.clippedSurrogate(logp, logpOld,
-                                            advantages, h.clip());
+                                    NDArray policyLoss = ClippedSurrogate.loss(logp, logpOld, advantages, h.clip());
                                     NDArray entropy = PolicyGradient.meanEntropy(logits);
                                     NDArray vNew = value.forward(parameters, new NDList(x), true).singletonOrThrow().squeeze(-1);
                                     NDArray vLoss = vNew.sub(targets).square();
@@ -170,13 +169,13 @@ public final class Ppo implements Algorithm<Ppo.Hyperparameters> {
                                     vLoss = Scale.by(vLoss.mean(), 0.5f);
                                     NDArray loss = policyLoss.sub(Scale.by(entropy, h.entCoef())).add(Scale.by(vLoss, h.vfCoef()));
                                     gc.backward(loss);
-                                    kl = org.rlplay.algos.loss.Ppo.approxKl(logp, logpOld).getFloat();
+                                    kl = ClippedSurrogate.approxKl(logp, logpOld).getFloat();
                                     run.log("policy_loss", policyLoss.getFloat());
                                     run.log("value_loss", vLoss.getFloat());
                                     run.log("entropy", entropy.getFloat());
                                     run.log("approx_kl", kl);
                                     run.log("clip_fraction",
-                                            org.rlplay.algos.loss.Ppo.clipFraction(logp, logpOld, h.clip()).getFloat());
+                                            ClippedSurrogate.clipFraction(logp, logpOld, h.clip()).getFloat());
                                 }
                                 run.log("grad_norm", adam.step());
                                 if (h.targetKl() > 0 && kl > h.targetKl()) {
@@ -195,13 +194,23 @@ public final class Ppo implements Algorithm<Ppo.Hyperparameters> {
     }
 
     /** Fisher-Yates shuffle of {@code a} in place. */
-    private static void shuffle(long[] a, SplittableRandom rng) {
+    private static void shuffle(long[] a, RandomGenerator rng) {
         for (int i = a.length - 1; i > 0; i--) {
             int j = rng.nextInt(i + 1);
             long t = a[i];
             a[i] = a[j];
             a[j] = t;
         }
+    }
+
+    @Override
+    public String behaviourBlock() {
+        return "policy";
+    }
+
+    @Override
+    public Actor behaviourActor(Hyperparameters h, Block block, Space actions, long seed) {
+        return new CategoricalActor(block, Layers.discreteActions(actions, name()), seed, false);
     }
 
     @Override

@@ -14,6 +14,7 @@ import ai.djl.training.ParameterStore;
 import org.rlplay.actor.Actor;
 import org.rlplay.algos.loss.PolicyGradient;
 import org.rlplay.algos.policy.LstmActorCritic;
+import org.rlplay.algos.policy.ObservationEncoder;
 import org.rlplay.algos.policy.RecurrentCategoricalActor;
 import org.rlplay.algos.returns.NdReturns;
 import org.rlplay.algos.returns.Trajectory;
@@ -87,8 +88,8 @@ public final class RecurrentA2c implements Algorithm<RecurrentA2c.Hyperparameter
     @Override
     public Networks networks(Hyperparameters h, Space observations, Space actions) {
         Networks nets = new Networks();
-        nets.add("net", new LstmActorCritic(Layers.discreteActions(actions, name()), h.encoder(), h.hidden()),
-                new Shape(1, observations.size()));
+        nets.add("net", new LstmActorCritic(observations, Layers.discreteActions(actions, name()), h.encoder(),
+                h.hidden()), ObservationEncoder.inputShape(observations, 1));
         return nets;
     }
 
@@ -97,7 +98,7 @@ public final class RecurrentA2c implements Algorithm<RecurrentA2c.Hyperparameter
         LstmActorCritic net = (LstmActorCritic) run.networks().get("net");
         int numActions = Layers.discreteActions(run.actionSpace(), name());
         ParameterStore parameters = new ParameterStore(run.networks().manager(), false);
-        GradientStep adam = run.adam(h.lr(), 1e-5f, h.maxGradNorm());
+        GradientStep adam = run.adam(h.lr(), h.annealLr(), 1e-5f, h.maxGradNorm());
         int n = h.numEnvs();
         int length = h.length();
         float[] finalValues = new float[(length + 1) * n];
@@ -113,13 +114,10 @@ public final class RecurrentA2c implements Algorithm<RecurrentA2c.Hyperparameter
             };
         })) {
             for (Fragment f : rollout) {
-                if (h.annealLr()) {
-                    adam.learningRate(h.lr() * (float) Math.max(1e-3, 1 - run.fractionDone()));
-                }
                 try (NDManager m = run.networks().manager().newSubManager()) {
                     NDArray obs = f.obs(m);                                                  // (T+1, N, obs)
                     if (h.normObs()) {
-                        net.normalizer().update(obs.get(":-1"));
+                        net.normalizer().update(net.encoder().encode(obs.get(":-1")));
                     }
                     NDArray act = f.act(m).get("1:");                                        // (T, N)
                     NDArray keep = f.fin(m).logicalNot().toType(DataType.FLOAT32, false)

@@ -41,7 +41,8 @@ class CheckpointRoundTripTest {
     }
 
     private static JsonObject json(Path checkpoint) throws IOException {
-        return JsonParser.parseString(Files.readString(checkpoint.resolve("checkpoint.json"))).getAsJsonObject();
+        return JsonParser.parseString(Files.readString(checkpoint.resolve("checkpoint.json"))).getAsJsonObject()
+                .getAsJsonObject("run");
     }
 
     @Test
@@ -131,7 +132,7 @@ class CheckpointRoundTripTest {
         Cli r = Cli.run("train", "--resume", run.toString(), "--steps", "4096", "--progress", "off",
                 "--set", "hidden=32,32");
         assertEquals(1, r.code(), r::toString);
-        assertTrue(r.err().contains("was saved from a different model: parameter policy/01Linear_weight has shape"
+        assertTrue(r.err().contains("was saved from a different model: parameter policy/02Linear_weight has shape"
                 + " (64, 4) in the checkpoint but (32, 4) in the model"), r::toString);
     }
 

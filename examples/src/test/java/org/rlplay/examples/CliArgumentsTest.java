@@ -1,8 +1,10 @@
 package org.rlplay.examples;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import java.nio.file.Files;
 import java.nio.file.Path;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -74,9 +76,25 @@ class CliArgumentsTest {
     }
 
     @Test
-    void shouldRejectCollectorsThatDoNotDivideTheEnvs() {
-        assertUsageError(Cli.run("train", "--algo", "a2c", "--mode", "multi", "--collectors", "3", "--out",
-                tmp.toString()), "--collectors 3", "8 envs");
+    void shouldRejectCollectorsThatDoNotDivideTheEnvsBeforeBuildingAnything() {
+        Path out = tmp.resolve("run");
+        Cli r = Cli.run("train", "--algo", "a2c", "--mode", "multi", "--collectors", "3", "--out", out.toString());
+        assertUsageError(r, "--collectors 3", "8 envs");
+        assertTrue(r.out().isEmpty(), "refused before the networks were built: " + r);
+        assertFalse(Files.exists(out), "no empty --out directory");
+        assertUsageError(Cli.run("collect", "--mode", "multi", "--collectors", "3", "--envs", "8"), "--collectors 3");
+    }
+
+    @Test
+    void shouldNameBothEnvsWhenEvaluatingACheckpointOnAnotherEnv() {
+        Path run = tmp.resolve("cartpole");
+        assertEquals(0, Cli.run("train", "--algo", "a2c", "--steps", "256", "--progress", "off", "--out",
+                run.toString()).code());
+        Cli acrobot = Cli.run("eval", "--checkpoint", run.toString(), "--env", "Acrobot-v1");
+        assertUsageError(acrobot, "--env Acrobot-v1 has spaces", "trained on CartPole-v1");
+        Cli pendulum = Cli.run("eval", "--checkpoint", run.toString(), "--env", "Pendulum-v1");
+        assertUsageError(pendulum, "--env Pendulum-v1 has spaces", "trained on CartPole-v1");
+        assertFalse(pendulum.err().contains("--algo"), "names no option the user did not type: " + pendulum);
     }
 
     @Test

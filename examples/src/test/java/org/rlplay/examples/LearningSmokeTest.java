@@ -1,9 +1,13 @@
 package org.rlplay.examples;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import java.io.IOException;
+import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.List;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import org.junit.jupiter.api.Test;
@@ -53,10 +57,17 @@ class LearningSmokeTest {
     }
 
     @Test
-    void doubleDqnShouldLearnCartPoleBeyondRandom() {
+    void doubleDqnShouldLearnCartPoleBeyondRandom() throws IOException {
         double mean = meanReturn(train("ddqn", "CartPole-v1", 15_000, "learningStarts=1000", "explorationFraction=0.4",
                 "targetUpdate=250", "lr=1e-3"));
         assertTrue(mean > 45, "ddqn mean return over the last 100 episodes: " + mean);
+        // the losses start once learning does, after the first metrics rows: they are columns all the same
+        List<String> rows = Files.readAllLines(tmp.resolve("ddqn").resolve("metrics.csv"));
+        List<String> header = List.of(rows.get(0).split(","));
+        assertTrue(header.contains("td_loss") && header.contains("q_value"), header::toString);
+        String[] last = rows.get(rows.size() - 1).split(",", -1);
+        assertFalse(last[header.indexOf("td_loss")].isEmpty(), rows.get(rows.size() - 1));
+        assertTrue(rows.get(1).split(",", -1)[header.indexOf("td_loss")].isEmpty(), "no loss before learning starts");
     }
 
     @Test

@@ -11,6 +11,7 @@ import java.util.Map;
 import java.util.TreeSet;
 import java.util.stream.Stream;
 import org.rlplay.env.space.Space;
+import org.rlplay.env.space.SpaceJson;
 import org.rlplay.fragment.FragmentSpec;
 import org.rlplay.fragment.FragmentWriter;
 import org.rlplay.rollout.Rollout;

@@ -14,6 +14,7 @@ import java.util.Map;
 import java.util.TreeMap;
 import org.rlplay.env.space.ElementType;
 import org.rlplay.env.space.Space;
+import org.rlplay.env.space.SpaceJson;
 import org.rlplay.fragment.ColumnSpec;
 import org.rlplay.fragment.FragmentSpec;
 

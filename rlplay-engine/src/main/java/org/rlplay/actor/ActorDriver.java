@@ -2,7 +2,14 @@ package org.rlplay.actor;
 
 import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDList;
+import ai.djl.ndarray.types.DataType;
 import ai.djl.ndarray.types.Shape;
+import java.io.DataInput;
+import java.io.DataOutput;
+import java.io.IOException;
+import java.nio.ByteBuffer;
+import java.nio.ByteOrder;
+import org.rlplay.fragment.TypedArrays;
 import org.rlplay.env.ActionBatch;
 import org.rlplay.fragment.FragmentSpec;
 import org.rlplay.fragment.FragmentWriter;
@@ -167,6 +174,51 @@ public final class ActorDriver implements AutoCloseable {
                 a.close();
             }
         }
+    }
+
+    /** Writes hx (types, shapes and values; nothing for a null hx), for an exact resume. */
+    public void saveState(DataOutput out) throws IOException {
+        if (hx == null) {
+            out.writeInt(-1);
+            return;
+        }
+        out.writeInt(hx.size());
+        for (NDArray a : hx) {
+            out.writeUTF(TypedArrays.elementType(a.getDataType()).numpyName());
+            long[] shape = a.getShape().getShape();
+            out.writeInt(shape.length);
+            for (long d : shape) {
+                out.writeLong(d);
+            }
+            ByteBuffer bytes = a.toByteBuffer();
+            byte[] raw = new byte[bytes.remaining()];
+            bytes.get(raw);
+            out.writeInt(raw.length);
+            out.write(raw);
+        }
+    }
+
+    /** Restores an hx written by {@link #saveState} (in this driver's DJL scope, checked like a returned hx). */
+    public void loadState(DataInput in) throws IOException {
+        int count = in.readInt();
+        if (count < 0) {
+            adopt(null, "the saved state");
+            return;
+        }
+        NDList state = new NDList(count);
+        for (int k = 0; k < count; k++) {
+            DataType type = TypedArrays.dataType(org.rlplay.env.space.ElementType.ofNumpy(in.readUTF()));
+            long[] shape = new long[in.readInt()];
+            for (int i = 0; i < shape.length; i++) {
+                shape[i] = in.readLong();
+            }
+            byte[] raw = new byte[in.readInt()];
+            in.readFully(raw);
+            ByteBuffer data = ByteBuffer.allocateDirect(Math.max(1, raw.length)).order(ByteOrder.nativeOrder());
+            data.put(raw).flip();
+            state.add(scope.base().create(data, new Shape(shape), type));
+        }
+        adopt(state, "the saved state");
     }
 
     /** Releases hx and the DJL scope. Idempotent. */

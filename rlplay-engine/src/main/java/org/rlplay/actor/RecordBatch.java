@@ -76,8 +76,10 @@ public final class RecordBatch {
 
     /** Points this batch at record {@code t} of {@code fragment}. */
     void bind(Fragment fragment, int t) {
-        this.fragment = fragment;
-        this.obs = fragment.column(ColumnSpec.OBS);
+        if (fragment != this.fragment) {
+            this.fragment = fragment;
+            this.obs = fragment.column(ColumnSpec.OBS);
+        }
         this.t = t;
         this.base = fragment.index(t, 0);
     }

@@ -85,6 +85,17 @@ public final class BatchStep {
         this.infoOffset = infoOffset;
     }
 
+    /**
+     * Moves the targets set by {@link #target} to new offsets in the same arrays (a collector
+     * advancing from one record to the next); no checks, nothing allocated.
+     */
+    public void moveTargets(int obsOffset, int rewardOffset, int finalObsOffset, int infoOffset) {
+        this.obsOffset = obsOffset;
+        this.rewardOffset = rewardOffset;
+        this.finalObsOffset = finalObs == ownFinalObs ? 0 : finalObsOffset;
+        this.infoOffset = infoOffset;
+    }
+
     /** Points every target back at this object's own buffers (offsets 0). */
     public void targetOwn() {
         target(ownObs, 0, ownReward, 0, null, 0, ownInfo, 0);

@@ -1,5 +1,8 @@
 package org.rlplay.env;
 
+import java.io.DataInput;
+import java.io.DataOutput;
+import java.io.IOException;
 import java.util.List;
 import org.rlplay.env.space.Space;
 
@@ -45,6 +48,26 @@ public interface Env<O> extends AutoCloseable {
      * {@code truncated} the caller must reset before stepping again.
      */
     void step(ActionBatch actions, int index, O obs, int off, Transition out);
+
+    /** Whether {@link #saveState} works: the default is false. */
+    default boolean canSaveState() {
+        return false;
+    }
+
+    /**
+     * Writes the env's whole state (its random generator included), so that {@link #loadState} on an
+     * env built the same way continues exactly as this one would. The default is unsupported.
+     *
+     * @throws UnsupportedOperationException if {@link #canSaveState()} is false
+     */
+    default void saveState(DataOutput out) throws IOException {
+        throw new UnsupportedOperationException(getClass().getSimpleName() + " cannot save its state");
+    }
+
+    /** Restores a state written by {@link #saveState}. The default is unsupported. */
+    default void loadState(DataInput in) throws IOException {
+        throw new UnsupportedOperationException(getClass().getSimpleName() + " cannot load a saved state");
+    }
 
     /** Releases what the env holds. The default does nothing. */
     @Override

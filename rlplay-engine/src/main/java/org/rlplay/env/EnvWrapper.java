@@ -1,5 +1,8 @@
 package org.rlplay.env;
 
+import java.io.DataInput;
+import java.io.DataOutput;
+import java.io.IOException;
 import java.util.List;
 import org.rlplay.env.space.Space;
 
@@ -36,6 +39,21 @@ public abstract class EnvWrapper<O, I> implements Env<O> {
     @Override
     public List<String> infoKeys() {
         return env.infoKeys();
+    }
+
+    @Override
+    public boolean canSaveState() {
+        return env.canSaveState();
+    }
+
+    @Override
+    public void saveState(DataOutput out) throws IOException {
+        env.saveState(out);
+    }
+
+    @Override
+    public void loadState(DataInput in) throws IOException {
+        env.loadState(in);
     }
 
     @Override

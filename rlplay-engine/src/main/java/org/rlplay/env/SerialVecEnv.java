@@ -1,5 +1,8 @@
 package org.rlplay.env;
 
+import java.io.DataInput;
+import java.io.DataOutput;
+import java.io.IOException;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.function.Supplier;
@@ -142,6 +145,39 @@ public final class SerialVecEnv implements VecEnv {
             } catch (RuntimeException e) {
                 throw failure(j, "step", e);
             }
+        }
+    }
+
+    @Override
+    public boolean canSaveState() {
+        for (Env<?> e : envs) {
+            if (!e.canSaveState()) {
+                return false;
+            }
+        }
+        return true;
+    }
+
+    @Override
+    public void saveState(DataOutput out) throws IOException {
+        out.writeInt(envs.length);
+        for (int j = 0; j < envs.length; j++) {
+            if (!envs[j].canSaveState()) {
+                throw new UnsupportedOperationException("env " + j + " (" + envs[j].getClass().getSimpleName()
+                        + ") cannot save its state");
+            }
+            envs[j].saveState(out);
+        }
+    }
+
+    @Override
+    public void loadState(DataInput in) throws IOException {
+        int n = in.readInt();
+        if (n != envs.length) {
+            throw new IllegalArgumentException("the saved state holds " + n + " envs, this batch has " + envs.length);
+        }
+        for (Env<?> e : envs) {
+            e.loadState(in);
         }
     }
 

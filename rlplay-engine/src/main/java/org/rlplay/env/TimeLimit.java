@@ -1,5 +1,9 @@
 package org.rlplay.env;
 
+import java.io.DataInput;
+import java.io.DataOutput;
+import java.io.IOException;
+
 /**
  * Gymnasium's {@code TimeLimit} wrapper: truncates an episode after {@code maxEpisodeSteps} steps.
  * Owns the wrapped env and closes it.
@@ -40,5 +44,17 @@ public final class TimeLimit<O> extends EnvWrapper<O, O> {
         if (++elapsed >= maxEpisodeSteps) {
             out.truncate();
         }
+    }
+
+    @Override
+    public void saveState(DataOutput out) throws IOException {
+        env.saveState(out);
+        out.writeInt(elapsed);
+    }
+
+    @Override
+    public void loadState(DataInput in) throws IOException {
+        env.loadState(in);
+        elapsed = in.readInt();
     }
 }

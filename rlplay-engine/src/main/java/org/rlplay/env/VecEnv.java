@@ -1,5 +1,8 @@
 package org.rlplay.env;
 
+import java.io.DataInput;
+import java.io.DataOutput;
+import java.io.IOException;
 import java.util.List;
 import org.rlplay.env.space.Space;
 
@@ -50,6 +53,25 @@ public interface VecEnv extends AutoCloseable {
      * @param skip per-env flags, or {@code null} to step every env
      */
     void step(ActionBatch actions, boolean[] skip, BatchStep out);
+
+    /** Whether {@link #saveState} works (every env can save its state). The default is false. */
+    default boolean canSaveState() {
+        return false;
+    }
+
+    /**
+     * Writes the state of every env (see {@link Env#saveState}), between steps. The default is unsupported.
+     *
+     * @throws UnsupportedOperationException if {@link #canSaveState()} is false
+     */
+    default void saveState(DataOutput out) throws IOException {
+        throw new UnsupportedOperationException(getClass().getSimpleName() + " cannot save its envs' state");
+    }
+
+    /** Restores a state written by {@link #saveState} into envs built the same way. The default is unsupported. */
+    default void loadState(DataInput in) throws IOException {
+        throw new UnsupportedOperationException(getClass().getSimpleName() + " cannot load a saved state");
+    }
 
     @Override
     void close();

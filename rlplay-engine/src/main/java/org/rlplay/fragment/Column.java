@@ -20,6 +20,9 @@ public final class Column {
     private final int numEnvs;
     private final int width;
     private final Object data;
+    /** The (N, ...shape) shape and DJL type of one row's array, for the allocation-free check of actor info. */
+    private final Shape rowShape;
+    private final ai.djl.ndarray.types.DataType rowType;
 
     Column(ColumnSpec spec, int length, int numEnvs) {
         this.spec = spec;
@@ -27,6 +30,19 @@ public final class Column {
         this.numEnvs = numEnvs;
         this.width = spec.width();
         this.data = spec.type().allocate(Math.multiplyExact(Math.multiplyExact(rows, numEnvs), width));
+        int[] element = spec.shape();
+        long[] row = new long[element.length + 1];
+        row[0] = numEnvs;
+        for (int i = 0; i < element.length; i++) {
+            row[i + 1] = element[i];
+        }
+        this.rowShape = new Shape(row);
+        this.rowType = TypedArrays.dataType(spec.type());
+    }
+
+    /** Whether {@code a} (the {@code i}-th info array of a step) is one row of this column: its name, type and shape. */
+    boolean accepts(NDArray a, int i) {
+        return a.getDataType() == rowType && a.getShape().equals(rowShape) && FragmentWriter.infoName(a, i).equals(spec.name());
     }
 
     public ColumnSpec spec() {

@@ -85,21 +85,26 @@ public final class FragmentWriter implements AutoCloseable {
         for (int i = 0; i < info.size(); i++) {
             NDArray a = info.get(i);
             Column c = columns.get(i);
-            String name = infoName(a, i);
-            int[] perEnv = toInts(perEnvShape(a, name));
-            ElementType type = elementType(a, name);
-            if (!c.name().equals(name)) {
-                throw new IllegalArgumentException("actor info " + i + ": expected '" + c.name()
-                        + "' as in earlier steps, got '" + name + "'");
-            }
-            if (type != c.type() || !Arrays.equals(perEnv, c.spec().shape())) {
-                throw new IllegalArgumentException("actor info '" + name + "': expected " + c.type().numpyName() + " "
-                        + Arrays.toString(c.spec().shape()) + " per env as in earlier steps, got "
-                        + type.numpyName() + " " + Arrays.toString(perEnv));
+            if (!c.accepts(a, i)) {
+                reject(a, i, c);
             }
             ByteBuffer src = a.toByteBuffer(true).order(ByteOrder.nativeOrder());
             TypedArrays.read(c.type(), src, src.position(), c.array(), c.offset(t, 0), numEnvs * c.width());
         }
+    }
+
+    /** Throws the exception that explains why {@code a} does not fit column {@code c}. */
+    private void reject(NDArray a, int i, Column c) {
+        String name = infoName(a, i);
+        int[] perEnv = toInts(perEnvShape(a, name));
+        ElementType type = elementType(a, name);
+        if (!c.name().equals(name)) {
+            throw new IllegalArgumentException("actor info " + i + ": expected '" + c.name()
+                    + "' as in earlier steps, got '" + name + "'");
+        }
+        throw new IllegalArgumentException("actor info '" + name + "': expected " + c.type().numpyName() + " "
+                + Arrays.toString(c.spec().shape()) + " per env as in earlier steps, got "
+                + type.numpyName() + " " + Arrays.toString(perEnv));
     }
 
     /**
@@ -172,7 +177,7 @@ public final class FragmentWriter implements AutoCloseable {
         return out;
     }
 
-    private static String infoName(NDArray a, int i) {
+    static String infoName(NDArray a, int i) {
         String n = a.getName();
         return n == null || n.isEmpty() ? "info" + i : n;
     }

@@ -220,4 +220,51 @@ public final class Transitions {
             batch.truncated()[b] = truncated[slot];
         }
     }
+
+    /**
+     * Writes slots {@code [0, stored)} (for an exact resume of a replay buffer): every field, exactly.
+     *
+     * @throws IllegalArgumentException if {@code stored} is not in 0..capacity
+     */
+    public void saveState(java.io.DataOutput out, int stored) throws java.io.IOException {
+        if (stored < 0 || stored > capacity) {
+            throw new IllegalArgumentException("stored must be in 0.." + capacity + ", got " + stored);
+        }
+        out.writeInt(capacity);
+        out.writeInt(obsSize);
+        out.writeInt(actSize);
+        out.writeInt(stored);
+        obsType.write(out, obs, 0, stored * obsSize);
+        obsType.write(out, nextObs, 0, stored * obsSize);
+        ElementType act = discrete ? ElementType.INT32 : ElementType.FLOAT32;
+        act.write(out, discrete ? actInts : actFloats, 0, stored * actSize);
+        ElementType.FLOAT32.write(out, rew, 0, stored);
+        ElementType.BOOL.write(out, done, 0, stored);
+        ElementType.BOOL.write(out, truncated, 0, stored);
+    }
+
+    /**
+     * Restores slots written by {@link #saveState} and returns how many there are.
+     *
+     * @throws IllegalArgumentException if they were written by a store of another capacity or layout
+     */
+    public int loadState(java.io.DataInput in) throws java.io.IOException {
+        int savedCapacity = in.readInt();
+        int savedObs = in.readInt();
+        int savedAct = in.readInt();
+        if (savedCapacity != capacity || savedObs != obsSize || savedAct != actSize) {
+            throw new IllegalArgumentException("the saved transitions are of a store of capacity " + savedCapacity
+                    + " with " + savedObs + "/" + savedAct + " observation/action elements; this one has " + capacity
+                    + " with " + obsSize + "/" + actSize);
+        }
+        int stored = in.readInt();
+        obsType.read(in, obs, 0, stored * obsSize);
+        obsType.read(in, nextObs, 0, stored * obsSize);
+        ElementType act = discrete ? ElementType.INT32 : ElementType.FLOAT32;
+        act.read(in, discrete ? actInts : actFloats, 0, stored * actSize);
+        ElementType.FLOAT32.read(in, rew, 0, stored);
+        ElementType.BOOL.read(in, done, 0, stored);
+        ElementType.BOOL.read(in, truncated, 0, stored);
+        return stored;
+    }
 }

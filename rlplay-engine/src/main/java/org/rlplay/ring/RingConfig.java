@@ -4,7 +4,7 @@ import java.time.Duration;
 
 /**
  * Settings of the decoupled modes ({@code Rollouts.single}, {@code Rollouts.multi}) on top of the
- * {@link org.rlplay.rollout.RolloutConfig}. Build with {@link #builder()}; immutable.
+ * {@code org.rlplay.rollout.RolloutConfig}. Build with {@link #builder()}; immutable.
  *
  * @param slots   K, the number of preallocated fragment slots in the ring: a power of two, at least 2
  *                (2 is double buffering: the learner holds one slot while a collector fills the

@@ -1,5 +1,8 @@
 package org.rlplay.rollout;
 
+import java.io.DataInput;
+import java.io.DataOutput;
+import java.io.IOException;
 import java.util.Arrays;
 import org.rlplay.actor.Actor;
 import org.rlplay.actor.ActorDriver;
@@ -137,11 +140,11 @@ final class Collector implements AutoCloseable {
         ActionBatch actions = driver.actions();
         Object taken = actions.ints() != null ? actions.ints() : actions.floats();
         int length = spec.length();
+        batch.target(obs, 0, f.rew(), 0, finalObs, 0, f.envInfo(), 0);
         for (int t = 0; t < length; t++) {
             driver.step(w, t);
             int next = f.index(t + 1, 0);
-            batch.target(obs, next * obsSize, f.rew(), next, finalObs, next * obsSize,
-                    f.envInfo(), t * numEnvs * infoSize);
+            batch.moveTargets(next * obsSize, next, next * obsSize, t * numEnvs * infoSize);
             envs.step(actions, config.sticky() ? stuck : null, batch);
             System.arraycopy(taken, 0, act, next * actSize, numEnvs * actSize);
             int count = absorb(f, w, t);
@@ -321,6 +324,55 @@ final class Collector implements AutoCloseable {
                         + " at element " + rel % obsSize + " after " + what);
             }
         }
+    }
+
+    /** Whether {@link #saveState} works: the envs can save theirs. */
+    boolean canSaveState() {
+        return envs.canSaveState();
+    }
+
+    /**
+     * Writes everything that runs across fragments (stream position, episode statistics, the
+     * lookahead record, hx, the envs' states), between fragments.
+     */
+    void saveState(DataOutput out) throws IOException {
+        if (!envs.canSaveState()) {
+            throw new UnsupportedOperationException("the envs (" + envs.getClass().getSimpleName()
+                    + ") cannot save their state");
+        }
+        out.writeBoolean(started);
+        if (!started) {
+            return;
+        }
+        out.writeLong(sequence);
+        out.writeLong(envSteps);
+        for (int j = 0; j < numEnvs; j++) {
+            out.writeDouble(episodeReturn[j]);
+            out.writeInt(episodeLength[j]);
+        }
+        lookahead.saveState(out);
+        driver.saveState(out);
+        envs.saveState(out);
+    }
+
+    /** Restores what {@link #saveState} wrote; before this collector's first fragment. */
+    void loadState(DataInput in) throws IOException {
+        if (started) {
+            throw new IllegalStateException("a saved state can only be loaded before the first fragment");
+        }
+        if (!in.readBoolean()) {
+            return;
+        }
+        sequence = in.readLong();
+        envSteps = in.readLong();
+        for (int j = 0; j < numEnvs; j++) {
+            episodeReturn[j] = in.readDouble();
+            episodeLength[j] = in.readInt();
+        }
+        lookahead.loadState(in);
+        driver.loadState(in);
+        envs.loadState(in);
+        started = true;
     }
 
     /** Closes the envs and releases hx. Idempotent. */

@@ -71,4 +71,35 @@ public final class EpisodeWindow {
         }
         return size == 0 ? Double.NaN : sum / size;
     }
+
+    /** Writes the window's contents and counters (for an exact resume). */
+    public void saveState(java.io.DataOutput out) throws java.io.IOException {
+        out.writeInt(returns.length);
+        out.writeInt(size);
+        out.writeInt(head);
+        out.writeLong(total);
+        for (int i = 0; i < returns.length; i++) {
+            out.writeLong(Double.doubleToRawLongBits(returns[i]));
+            out.writeInt(lengths[i]);
+        }
+    }
+
+    /**
+     * Restores what {@link #saveState} wrote.
+     *
+     * @throws IllegalArgumentException if it was written by a window of another capacity
+     */
+    public void loadState(java.io.DataInput in) throws java.io.IOException {
+        int capacity = in.readInt();
+        if (capacity != returns.length) {
+            throw new IllegalArgumentException("the saved window holds " + capacity + " episodes, this one " + returns.length);
+        }
+        size = in.readInt();
+        head = in.readInt();
+        total = in.readLong();
+        for (int i = 0; i < returns.length; i++) {
+            returns[i] = Double.longBitsToDouble(in.readLong());
+            lengths[i] = in.readInt();
+        }
+    }
 }

@@ -1,5 +1,8 @@
 package org.rlplay.rollout;
 
+import java.io.DataInput;
+import java.io.DataOutput;
+import java.io.IOException;
 import org.rlplay.fragment.Fragment;
 import org.rlplay.fragment.FragmentSpec;
 
@@ -49,6 +52,21 @@ public abstract class ForwardingRollout implements Rollout {
     @Override
     public Fragment next() {
         return delegate.next();
+    }
+
+    @Override
+    public boolean canSaveState() {
+        return delegate.canSaveState();
+    }
+
+    @Override
+    public void saveState(DataOutput out) throws IOException {
+        delegate.saveState(out);
+    }
+
+    @Override
+    public void loadState(DataInput in) throws IOException {
+        delegate.loadState(in);
     }
 
     @Override

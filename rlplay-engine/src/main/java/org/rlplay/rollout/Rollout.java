@@ -1,5 +1,8 @@
 package org.rlplay.rollout;
 
+import java.io.DataInput;
+import java.io.DataOutput;
+import java.io.IOException;
 import java.util.Iterator;
 import org.rlplay.fragment.Fragment;
 import org.rlplay.fragment.FragmentSpec;
@@ -55,6 +58,38 @@ public interface Rollout extends Iterator<Fragment>, Iterable<Fragment>, AutoClo
      */
     default long lag(Fragment f) {
         return version() - f.actorVersion();
+    }
+
+    /**
+     * Whether {@link #saveState} can capture this rollout exactly: a {@code same} rollout over envs
+     * that can save their state (every Java classic-control env can; Gymnasium envs cannot). The
+     * default is false.
+     */
+    default boolean canSaveState() {
+        return false;
+    }
+
+    /**
+     * Writes the rollout's state between fragments: the stream position, running episode
+     * statistics, the lookahead record, the actor's hx and every env's state (random generators
+     * included). {@link #loadState} on a rollout built the same way (same envs, actor, config) then
+     * continues exactly as this one would have. The actor's weights are not included: saving them is
+     * the training loop's part. Training loop's thread. The default is unsupported.
+     *
+     * @throws UnsupportedOperationException if {@link #canSaveState()} is false
+     */
+    default void saveState(DataOutput out) throws IOException {
+        throw new UnsupportedOperationException(getClass().getSimpleName() + " cannot save its state");
+    }
+
+    /**
+     * Restores a state written by {@link #saveState}, before this rollout's first {@code next()}.
+     * The default is unsupported.
+     *
+     * @throws IllegalArgumentException if the state was saved by a rollout of another layout
+     */
+    default void loadState(DataInput in) throws IOException {
+        throw new UnsupportedOperationException(getClass().getSimpleName() + " cannot load a saved state");
     }
 
     /** This rollout as an iterable, for for-each loops. */

@@ -1,5 +1,8 @@
 package org.rlplay.rollout;
 
+import java.io.DataInput;
+import java.io.DataOutput;
+import java.io.IOException;
 import java.util.NoSuchElementException;
 import org.rlplay.fragment.Fragment;
 import org.rlplay.fragment.FragmentSpec;
@@ -80,6 +83,39 @@ final class SameRollout implements Rollout {
             throw e;
         }
         return slot.fragment();
+    }
+
+    @Override
+    public boolean canSaveState() {
+        return collector.canSaveState();
+    }
+
+    /** Magic and version of the saved state. */
+    private static final String STATE_FORMAT = "rlplay.same-rollout.v1";
+
+    @Override
+    public void saveState(DataOutput out) throws IOException {
+        learner.check("saveState");
+        throwIfFailed();
+        out.writeUTF(STATE_FORMAT);
+        out.writeUTF(spec().toString());
+        out.writeLong(version);
+        collector.saveState(out);
+    }
+
+    @Override
+    public void loadState(DataInput in) throws IOException {
+        learner.check("loadState");
+        String format = in.readUTF();
+        if (!format.equals(STATE_FORMAT)) {
+            throw new IllegalArgumentException("not a saved same-mode rollout state: " + format);
+        }
+        String layout = in.readUTF();
+        if (!layout.equals(spec().toString())) {
+            throw new IllegalArgumentException("the saved state is of a rollout of " + layout + ", this one is " + spec());
+        }
+        version = in.readLong();
+        collector.loadState(in);
     }
 
     private void throwIfFailed() {

@@ -15,7 +15,7 @@ import java.util.Map;
  * @param envId          the Gymnasium id, e.g. {@code "CartPole-v1"}
  * @param numEnvs        N, the number of envs in the batch, at least 1
  * @param kwargs         keyword arguments of {@code gymnasium.make} (strings, numbers, booleans, null,
- *                       lists, arrays and maps of those), passed as JSON
+ *                       lists, arrays and maps of those, or Gson {@code JsonElement}s), passed as JSON
  * @param infoKeys       keys of the step {@code info} dict to report as numeric info, in this order;
  *                       a key missing from a step's info reads as NaN. Empty: no info.
  * @param startupTimeout how long to wait for the child to start and report ready

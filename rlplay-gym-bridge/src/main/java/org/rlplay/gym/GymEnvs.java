@@ -1,5 +1,7 @@
 package org.rlplay.gym;
 
+import com.google.gson.Gson;
+import com.google.gson.GsonBuilder;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
 import org.rlplay.env.EnvRegistry;
@@ -26,6 +28,7 @@ public final class GymEnvs {
     public static final String GYM_PREFIX = "gym:";
 
     private static final Map<String, Spaces> SPACES = new ConcurrentHashMap<>();
+    private static final Gson KWARGS = new GsonBuilder().serializeNulls().serializeSpecialFloatingPointValues().create();
 
     private GymEnvs() {
     }
@@ -55,8 +58,18 @@ public final class GymEnvs {
      * one-env batch that is closed again (later calls answer from a cache).
      */
     public static Spaces spaces(String envId) {
-        return SPACES.computeIfAbsent(envId, id -> {
-            try (GymVecEnv probe = make(id, 1)) {
+        return spaces(envId, Map.of());
+    }
+
+    /**
+     * The observation and action spaces of {@code gymnasium.make(envId, **kwargs)} (kwargs may change
+     * them, e.g. FrozenLake's {@code map_name}), read once per JVM and kwargs from a one-env batch
+     * that is closed again.
+     */
+    public static Spaces spaces(String envId, Map<String, ?> kwargs) {
+        GymEnvSpec spec = GymEnvSpec.builder(envId).kwargs(kwargs).build();
+        return SPACES.computeIfAbsent(envId + " " + KWARGS.toJson(spec.kwargs()), key -> {
+            try (GymVecEnv probe = make(spec)) {
                 return new Spaces(probe.observationSpace(), probe.actionSpace());
             }
         });

@@ -1,17 +1,23 @@
 package org.rlplay.gym;
 
 import com.google.gson.GsonBuilder;
+import com.google.gson.JsonParser;
 import java.net.InetAddress;
 import java.net.SocketTimeoutException;
+import java.nio.file.Path;
 import java.security.SecureRandom;
 import java.time.Duration;
+import java.util.ArrayList;
 import java.util.HexFormat;
 import java.util.List;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
 import org.rlplay.env.ActionBatch;
 import org.rlplay.env.BatchStep;
 import org.rlplay.env.EnvException;
 import org.rlplay.env.VecEnv;
 import org.rlplay.env.space.Space;
+import org.rlplay.env.space.SpaceJson;
 import py4j.ClientServer;
 import py4j.Py4JException;
 
@@ -35,6 +41,8 @@ import py4j.Py4JException;
  * Stepping allocates nothing on the Java side beyond Py4J's per-call message.
  */
 public final class GymVecEnv implements VecEnv {
+    /** A {@code `pip install X`} in a Gymnasium error message. */
+    private static final Pattern PIP_INSTALL = Pattern.compile("`pip install ([^`]+)`");
     private final GymEnvSpec spec;
     private final PythonChild child;
     private final ClientServer clientServer;
@@ -85,10 +93,9 @@ public final class GymVecEnv implements VecEnv {
             phase = "gymnasium.make('" + spec.envId() + "')";
             String kwargs = new GsonBuilder().serializeNulls().serializeSpecialFloatingPointValues().create()
                     .toJson(spec.kwargs());
-            String[] spaces = worker.make(spec.envId(), spec.numEnvs(), kwargs, String.join(",", spec.infoKeys()))
-                    .split("\n");
-            Space obsSpace = SpaceCodec.parse(spaces[0]);
-            Space actSpace = SpaceCodec.parse(spaces[1]);
+            String spaces = worker.make(spec.envId(), spec.numEnvs(), kwargs, String.join(",", spec.infoKeys()));
+            Space obsSpace = space(spaces, "observation");
+            Space actSpace = space(spaces, "action");
             phase = "mapping the shared memory";
             buffers = SharedBuffers.create(spec.numEnvs(), obsSpace.size(), obsSpace.storageType(), actSpace.size(),
                     actSpace.isDiscrete(), spec.infoKeys().size());
@@ -111,6 +118,16 @@ public final class GymVecEnv implements VecEnv {
                 throw failure;
             }
             throw e;
+        }
+    }
+
+    /** The space {@code which} of the JSON {@code make} returned (see {@link SpaceJson}). */
+    private static Space space(String json, String which) {
+        try {
+            return SpaceJson.fromJson(JsonParser.parseString(json).getAsJsonObject().get(which));
+        } catch (RuntimeException e) {
+            throw new GymBridgeException("cannot read the " + which + " space in '" + json + "' sent by Python: "
+                    + e.getMessage(), e);
         }
     }
 
@@ -275,7 +292,7 @@ public final class GymVecEnv implements VecEnv {
         GymBridgeException failure = closed
                 ? new GymBridgeException("this GymVecEnv (" + spec.envId() + ") was closed during " + call, e)
                 : bridgeFailure(child, spec, call, e);
-        brokenBy = failure.getMessage();
+        brokenBy = failure.problem();
         return failure;
     }
 
@@ -284,31 +301,69 @@ public final class GymVecEnv implements VecEnv {
         if (!child.isAlive() || pythonTraceback(e) == null) {
             return broken(call, e);
         }
-        return new GymBridgeException(call + " raised in Python: " + summary(pythonTraceback(e))
-                + "\nPython traceback:\n" + pythonTraceback(e), e);
+        return new GymBridgeException(call + " raised in Python: " + summary(pythonTraceback(e)), null,
+                "Python traceback:\n" + pythonTraceback(e), e);
     }
 
     private static GymBridgeException bridgeFailure(PythonChild child, GymEnvSpec spec, String call,
             Py4JException e) {
         String traceback = pythonTraceback(e);
         if (traceback != null && child.isAlive()) {
-            return new GymBridgeException(call + " failed in Python: " + summary(traceback) + "\nPython traceback:\n"
-                    + traceback, e);
+            String summary = summary(traceback);
+            return new GymBridgeException(call + " failed in Python: " + summary, call.startsWith("gymnasium.make")
+                    ? makeFix(summary) : null, "Python traceback:\n" + traceback, e);
         }
         if (hasCause(e, SocketTimeoutException.class)) {
             return new GymBridgeException(call + " on the Python child (pid " + child.pid() + ") hosting "
                     + spec.envId() + " did not answer within the call timeout of " + spec.callTimeout().toSeconds()
-                    + " s; if the env is that slow, raise GymEnvSpec.callTimeout", e);
+                    + " s", "if the env is that slow, raise GymEnvSpec.callTimeout", null, e);
         }
         // The connection broke: find out whether the child died (it closes its socket as it dies).
         boolean exited = child.awaitExit(Duration.ofSeconds(2));
         if (exited) {
             return new GymBridgeException("the Python child (pid " + child.pid() + ") hosting " + spec.envId()
-                    + " died during " + call + " (" + child.describeExit() + "); its last output:\n" + child.tail(), e);
+                    + " died during " + call + " (" + child.describeExit() + ")", null,
+                    "its last output:\n" + child.tail(), e);
         }
         return new GymBridgeException(call + " on the Python child (pid " + child.pid() + ") hosting " + spec.envId()
-                + " failed: " + e.getMessage() + (e.getCause() != null ? " (" + e.getCause() + ")" : "")
-                + "; its last output:\n" + child.tail(), e);
+                + " failed: " + firstLine(e.getMessage()) + (e.getCause() != null ? " (" + e.getCause() + ")" : ""),
+                null, "its last output:\n" + child.tail(), e);
+    }
+
+    /**
+     * What to do when {@code gymnasium.make} raised {@code summary} (the exception's last traceback
+     * line), for the failures a user meets: an unknown id, a missing optional dependency (named
+     * with the interpreter to install it into), a keyword argument the env does not take.
+     */
+    static String makeFix(String summary) {
+        Path python = PythonRuntime.python();
+        if (summary.startsWith("gymnasium.error.DependencyNotInstalled")) {
+            List<String> packages = new ArrayList<>();
+            Matcher m = PIP_INSTALL.matcher(summary);
+            while (m.find()) {
+                packages.add(m.group(1).strip());
+            }
+            String what = packages.isEmpty() ? "the missing package" : String.join(" ", packages);
+            return "install " + what + " into the Python the bridge runs: `" + python + " -m pip install " + what + "`";
+        }
+        if (summary.startsWith("gymnasium.error.NameNotFound") || summary.startsWith("gymnasium.error.VersionNotFound")
+                || summary.startsWith("gymnasium.error.NamespaceNotFound")
+                || summary.startsWith("gymnasium.error.DeprecatedEnv")) {
+            return "check the id; `" + python + " -c 'import gymnasium; gymnasium.pprint_registry()'` lists the"
+                    + " registered ones (a module of your own: \"module:EnvName-v0\")";
+        }
+        if (summary.startsWith("TypeError") && summary.contains("keyword argument")) {
+            return "check the keyword arguments against the env's constructor";
+        }
+        return null;
+    }
+
+    private static String firstLine(String text) {
+        if (text == null) {
+            return "";
+        }
+        int nl = text.indexOf('\n');
+        return nl < 0 ? text : text.substring(0, nl);
     }
 
     private static boolean hasCause(Throwable e, Class<? extends Throwable> type) {

@@ -83,7 +83,7 @@ final class PythonChild implements AutoCloseable {
             process = pb.start();
         } catch (IOException e) {
             throw new GymBridgeException("cannot start the Python child `" + python + " " + module + "`: "
-                    + e.getMessage() + ". Fix: set " + PythonRuntime.PYTHON_VARIABLE + " to a working Python", e);
+                    + e.getMessage(), "set " + PythonRuntime.PYTHON_VARIABLE + " to a working Python", null, e);
         }
         LIVE.add(process);
         PythonChild child = new PythonChild(process);
@@ -102,10 +102,11 @@ final class PythonChild implements AutoCloseable {
         } catch (ExecutionException e) {
             awaitExit(Duration.ofSeconds(2));
             throw new GymBridgeException("the Python bridge (pid " + pid() + ") exited before it was ready ("
-                    + describeExit() + "); its output:\n" + tail(), e.getCause());
+                    + describeExit() + ")", null, "its output:\n" + tail(), e.getCause());
         } catch (TimeoutException e) {
             throw new GymBridgeException("the Python bridge (pid " + pid() + ") did not report ready within "
-                    + timeout.toSeconds() + " s; its output so far:\n" + tail());
+                    + timeout.toSeconds() + " s", "raise GymEnvSpec.startupTimeout if the machine is that slow",
+                    "its output so far:\n" + tail(), null);
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
             throw new GymBridgeException("interrupted while starting the Python bridge", e);

@@ -119,30 +119,59 @@ public final class PythonRuntime {
                     moveAtomically(tmp, file);
                 }
             } catch (IOException e) {
-                throw new GymBridgeException("cannot write the bridge's Python module to " + file + ": " + e
-                        + "; set " + CACHE_VARIABLE + " to a writable directory", e);
+                throw new GymBridgeException("cannot write the bridge's Python module to " + file + ": " + e,
+                        "set " + CACHE_VARIABLE + " to a writable directory", null, e);
             }
             module = file;
         }
         return module;
     }
 
+    /**
+     * Installs {@code packages} (pip requirement specifiers, e.g. {@code swig} and
+     * {@code gymnasium[box2d]}) into the bridge's Python, {@link #python()}, with pip, setting it up
+     * first if needed: how envs with optional dependencies get them. A managed venv keeps them until
+     * the bridge's requirements change, which makes a new venv.
+     *
+     * @return pip's output
+     * @throws GymBridgeException naming the interpreter if pip fails
+     */
+    public static String install(List<String> packages) {
+        return install(python(), packages);
+    }
+
+    static String install(Path python, List<String> packages) {
+        if (packages.isEmpty()) {
+            throw new IllegalArgumentException("packages: name at least one package to install");
+        }
+        List<String> command = new ArrayList<>(List.of(python.toString(), "-m", "pip", "install",
+                "--disable-pip-version-check", "--no-input"));
+        command.addAll(packages);
+        Result r = run(command, PIP_TIMEOUT);
+        if (r.exitCode != 0) {
+            throw new GymBridgeException("pip could not install " + String.join(" ", packages) + " into " + python + ": "
+                    + lastLines(r.output, 1), "check the package names and that PyPI is reachable (or configure"
+                    + " pip's index)", lastLines(r.output, 12), null);
+        }
+        return r.output;
+    }
+
     // ------------------------------------------------------------------ RLPLAY_PYTHON
 
     /** Checks that {@code executable} (the value of {@value #PYTHON_VARIABLE}) can run the bridge. */
     static Path checkConfigured(Path executable) {
-        String fix = "Fix: `" + executable + " -m pip install " + String.join(" ", requirements())
-                + "`, or unset " + PYTHON_VARIABLE + " to let rlplay create its own venv in " + cacheDirectory();
         if (!Files.isExecutable(executable)) {
-            throw new GymBridgeException(PYTHON_VARIABLE + "=" + executable
-                    + " is not an executable file. Point it to a Python " + MIN_MAJOR + "." + MIN_MINOR
-                    + "+ interpreter, or unset it to let rlplay create its own venv in " + cacheDirectory());
+            throw new GymBridgeException(PYTHON_VARIABLE + "=" + executable + " is not an executable file",
+                    "point " + PYTHON_VARIABLE + " to a Python " + MIN_MAJOR + "." + MIN_MINOR
+                    + "+ interpreter, or unset it to let rlplay create its own venv in " + cacheDirectory(), null, null);
         }
         Result r = run(List.of(executable.toString(), "-c", IMPORT_CHECK), PROBE_TIMEOUT);
         if (r.exitCode != 0) {
             throw new GymBridgeException(PYTHON_VARIABLE + "=" + executable
                     + " cannot run the Gymnasium bridge (it needs " + String.join(", ", requirements()) + "): "
-                    + lastLines(r.output, 5) + "\n" + fix);
+                    + lastLines(r.output, 1), "`" + executable + " -m pip install " + String.join(" ", requirements())
+                    + "`, or unset " + PYTHON_VARIABLE + " to let rlplay create its own venv in " + cacheDirectory(),
+                    lastLines(r.output, 5), null);
         }
         return executable;
     }
@@ -173,9 +202,9 @@ public final class PythonRuntime {
                 return venvPython;
             }
         } catch (IOException e) {
-            throw new GymBridgeException("cannot set up the bridge's Python venv in " + venv + ": " + e
-                    + ". Set " + CACHE_VARIABLE + " to a writable directory, or set " + PYTHON_VARIABLE
-                    + " to a Python that has " + String.join(" ", requirements()), e);
+            throw new GymBridgeException("cannot set up the bridge's Python venv in " + venv + ": " + e,
+                    "set " + CACHE_VARIABLE + " to a writable directory, or set " + PYTHON_VARIABLE
+                    + " to a Python that has " + String.join(" ", requirements()), null, e);
         }
     }
 
@@ -189,9 +218,9 @@ public final class PythonRuntime {
         Result made = run(List.of(baseExecutable, "-m", "venv", venv.toString()), VENV_TIMEOUT);
         if (made.exitCode != 0) {
             throw new GymBridgeException("`" + baseExecutable + " -m venv " + venv + "` failed: "
-                    + lastLines(made.output, 8) + "\nFix: install Python's venv module (Debian/Ubuntu: "
+                    + lastLines(made.output, 1), "install Python's venv module (Debian/Ubuntu: "
                     + "`apt-get install python3-venv`), or set " + PYTHON_VARIABLE + " to a Python that has "
-                    + String.join(" ", requirements()));
+                    + String.join(" ", requirements()), lastLines(made.output, 8), null);
         }
         Path reqFile = venv.resolve(REQUIREMENTS_FILE);
         Files.writeString(reqFile, reqs);
@@ -200,14 +229,15 @@ public final class PythonRuntime {
         Files.writeString(venv.resolve("pip-install.log"), installed.output);
         if (installed.exitCode != 0) {
             throw new GymBridgeException("pip could not install " + String.join(" ", requirements()) + " into "
-                    + venv + ": " + lastLines(installed.output, 12) + "\nFix: check that PyPI is reachable "
-                    + "(or configure pip's index), or set " + PYTHON_VARIABLE + " to a Python that has these packages");
+                    + venv + ": " + lastLines(installed.output, 1), "check that PyPI is reachable "
+                    + "(or configure pip's index), or set " + PYTHON_VARIABLE + " to a Python that has these packages",
+                    lastLines(installed.output, 12), null);
         }
         Result check = run(List.of(venvPython.toString(), "-c", IMPORT_CHECK), PROBE_TIMEOUT);
         if (check.exitCode != 0) {
             throw new GymBridgeException("the new venv " + venv + " cannot import the bridge's packages: "
-                    + lastLines(check.output, 8) + "\nFix: delete " + venv + " and retry, or set "
-                    + PYTHON_VARIABLE);
+                    + lastLines(check.output, 1), "delete " + venv + " and retry, or set " + PYTHON_VARIABLE,
+                    lastLines(check.output, 8), null);
         }
         Files.writeString(venv.resolve(COMPLETE_MARKER), String.join("\n", requirements()) + "\n");
         System.err.printf("rlplay: Python venv ready (gymnasium %s) in %.0f s%n", lastLines(check.output, 1),
@@ -230,9 +260,9 @@ public final class PythonRuntime {
             }
         }
         throw new GymBridgeException("no python3 found on the PATH: the Gymnasium bridge needs Python "
-                + MIN_MAJOR + "." + MIN_MINOR + "+. Fix: install Python " + MIN_MAJOR + "." + MIN_MINOR
+                + MIN_MAJOR + "." + MIN_MINOR + "+", "install Python " + MIN_MAJOR + "." + MIN_MINOR
                 + "+ (Debian/Ubuntu: `apt-get install python3 python3-venv`), or set " + PYTHON_VARIABLE
-                + " to a Python that has " + String.join(" ", requirements()));
+                + " to a Python that has " + String.join(" ", requirements()), null, null);
     }
 
     /** Version line and {@code sys.executable} of the base interpreter; checks the minimum version. */
@@ -241,8 +271,8 @@ public final class PythonRuntime {
                 "import sys; print('%d.%d.%d' % sys.version_info[:3]); print(sys.executable)"), PROBE_TIMEOUT);
         String[] lines = r.output.strip().split("\n");
         if (r.exitCode != 0 || lines.length < 2) {
-            throw new GymBridgeException(base + " does not run: " + lastLines(r.output, 5) + "\nFix: repair "
-                    + "that Python, or set " + PYTHON_VARIABLE + " to a Python " + MIN_MAJOR + "." + MIN_MINOR + "+");
+            throw new GymBridgeException(base + " does not run: " + lastLines(r.output, 1), "repair that Python, or set "
+                    + PYTHON_VARIABLE + " to a Python " + MIN_MAJOR + "." + MIN_MINOR + "+", lastLines(r.output, 5), null);
         }
         String version = lines[lines.length - 2].strip();
         String[] parts = version.split("\\.");
@@ -250,8 +280,8 @@ public final class PythonRuntime {
         int minor = Integer.parseInt(parts[1]);
         if (major < MIN_MAJOR || major == MIN_MAJOR && minor < MIN_MINOR) {
             throw new GymBridgeException(base + " is Python " + version + ", but the Gymnasium bridge needs "
-                    + MIN_MAJOR + "." + MIN_MINOR + "+. Fix: put a newer python3 first on the PATH, or set "
-                    + PYTHON_VARIABLE + " to one");
+                    + MIN_MAJOR + "." + MIN_MINOR + "+", "put a newer python3 first on the PATH, or set "
+                    + PYTHON_VARIABLE + " to one", null, null);
         }
         return List.of(version, lines[lines.length - 1].strip());
     }
@@ -271,7 +301,7 @@ public final class PythonRuntime {
             if (!p.waitFor(timeout.toMillis(), TimeUnit.MILLISECONDS)) {
                 p.destroyForcibly().waitFor(5, TimeUnit.SECONDS);
                 throw new GymBridgeException("`" + String.join(" ", command) + "` did not finish within "
-                        + timeout.toSeconds() + " s: " + lastLines(Files.readString(log), 8));
+                        + timeout.toSeconds() + " s", null, lastLines(Files.readString(log), 8), null);
             }
             return new Result(p.exitValue(), Files.readString(log));
         } catch (IOException e) {

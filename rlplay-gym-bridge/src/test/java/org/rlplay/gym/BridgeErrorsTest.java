@@ -20,17 +20,32 @@ import org.rlplay.env.EnvException;
 class BridgeErrorsTest {
 
     @Test
-    void unknownEnvIdCarriesGymnasiumsMessage() {
+    void unknownEnvIdCarriesGymnasiumsMessageInOneLineAndTheTracebackApart() {
         GymBridgeException e = assertThrows(GymBridgeException.class, () -> GymEnvs.make("NoSuchEnv-v0", 1));
-        assertTrue(e.getMessage().startsWith("gymnasium.make('NoSuchEnv-v0') failed in Python: "), e.getMessage());
-        assertTrue(e.getMessage().contains("Environment `NoSuchEnv` doesn't exist"), e.getMessage());
+        assertEquals("gymnasium.make('NoSuchEnv-v0') failed in Python: gymnasium.error.NameNotFound: Environment"
+                + " `NoSuchEnv` doesn't exist.", e.problem());
+        assertTrue(e.fix().startsWith("check the id; `" + PythonRuntime.python() + " -c 'import gymnasium;"
+                + " gymnasium.pprint_registry()'` lists"), e.fix());
+        assertTrue(e.details().startsWith("Python traceback:\nTraceback (most recent call last)"), e.details());
+        // printed whole, nothing is lost
+        assertTrue(e.getMessage().startsWith(e.problem() + "\nFix: " + e.fix() + "\nPython traceback:"), e.getMessage());
     }
 
     @Test
     void badKwargsCarryGymnasiumsMessage() {
         GymBridgeException e = assertThrows(GymBridgeException.class,
                 () -> GymEnvs.make("CartPole-v1", 1, Map.of("no_such_arg", 1)));
-        assertTrue(e.getMessage().contains("unexpected keyword argument 'no_such_arg'"), e.getMessage());
+        assertTrue(e.problem().contains("unexpected keyword argument 'no_such_arg'"), e.getMessage());
+        assertEquals("check the keyword arguments against the env's constructor", e.fix());
+    }
+
+    @Test
+    void aMissingDependencyNamesTheInterpreterToInstallItInto() {
+        GymBridgeException e = assertThrows(GymBridgeException.class,
+                () -> GymEnvs.make(TestEnvs.spec("RlplayTest/NeedsDependency-v0").build()));
+        assertTrue(e.problem().contains("DependencyNotInstalled: Box2D is not installed"), e.getMessage());
+        assertEquals("install swig \"gymnasium[box2d]\" into the Python the bridge runs: `" + PythonRuntime.python()
+                + " -m pip install swig \"gymnasium[box2d]\"`", e.fix());
     }
 
     @Test
@@ -74,9 +89,8 @@ class BridgeErrorsTest {
     void configuredPythonThatIsNotExecutableIsExplained(@TempDir Path dir) {
         GymBridgeException e = assertThrows(GymBridgeException.class,
                 () -> PythonRuntime.checkConfigured(dir.resolve("no-python")));
-        assertTrue(e.getMessage().startsWith("RLPLAY_PYTHON=" + dir.resolve("no-python") + " is not an executable"),
-                e.getMessage());
-        assertTrue(e.getMessage().contains("unset it"), e.getMessage());
+        assertEquals("RLPLAY_PYTHON=" + dir.resolve("no-python") + " is not an executable file", e.problem());
+        assertTrue(e.fix().contains("unset it"), e.getMessage());
     }
 
     @Test

@@ -15,6 +15,8 @@ import org.rlplay.actor.ActorOutput;
 import org.rlplay.actor.RecordBatch;
 import org.rlplay.env.VecEnv;
 import org.rlplay.env.classic.CartPole;
+import org.rlplay.env.space.ElementType;
+import org.rlplay.fragment.ColumnSpec;
 import org.rlplay.fragment.Fragment;
 import org.rlplay.ring.RingConfig;
 import org.rlplay.rollout.Rollout;
@@ -167,5 +169,35 @@ class BridgeRolloutTest {
             }
         }
         assertTrue(repeats > 0, "some env was stopped inside a fragment");
+    }
+
+    @Test
+    void uint8ImagesCrossTheBridgeIntoFragmentsAsBytes() {
+        Actor left = (in, hx, virtual, out) -> {
+            out.actions();
+            return null;
+        };
+        try (Rollout r = Rollouts.same(GymEnvs.make(TestEnvs.spec("RlplayTest/Image-v0").numEnvs(N).build()), left,
+                RolloutConfig.builder().length(100).build())) {
+            for (int k = 0; k < 2; k++) {
+                Fragment f = r.next();
+                assertEquals(ElementType.UINT8, f.column(ColumnSpec.OBS).type(), "the image is stored as bytes");
+                byte[] obs = f.column(ColumnSpec.OBS).bytes();
+                for (int t = 0; t <= f.length(); t++) {
+                    int count = k * f.length() + t;
+                    for (int j = 0; j < N; j++) {
+                        int i = 0;
+                        for (int h = 0; h < 2; h++) {
+                            for (int w = 0; w < 3; w++) {
+                                for (int c = 0; c < 2; c++) {
+                                    assertEquals((100 * h + 10 * w + c + count) & 0xff, obs[f.index(t, j) * 12 + i++] & 0xff,
+                                            "record " + t + " env " + j + " (h, w, c) = " + h + w + c);
+                                }
+                            }
+                        }
+                    }
+                }
+            }
+        }
     }
 }

@@ -14,6 +14,7 @@ import org.rlplay.env.TimeLimit;
 import org.rlplay.env.classic.Acrobot;
 import org.rlplay.env.classic.CartPole;
 import org.rlplay.env.classic.MountainCar;
+import org.rlplay.env.classic.MountainCarContinuous;
 import org.rlplay.env.classic.Pendulum;
 
 /**
@@ -29,7 +30,7 @@ import org.rlplay.env.classic.Pendulum;
  * the physics in double with the same formulas and round observations to float32, so they agree
  * to the bit except where {@code Math.sin/cos} and numpy's differ in the last place. Measured on
  * the development machine: CartPole, MountainCar and Pendulum bit-identical over all
- * {@value #STEPS} steps; Acrobot (RK4 on a double pendulum, chaotic at high energy)
+ * {@value #STEPS} steps, MountainCarContinuous over its 1000; Acrobot (RK4 on a double pendulum, chaotic at high energy)
  * bit-identical for 419 steps, then one float32 ulp apart. Under these random actions Acrobot
  * stays at low energy where errors do not blow up (a 1e-9 perturbation of its state in Gymnasium
  * stays below 1e-8 for 450 steps), so the same free-running comparison is honest for it too.
@@ -49,6 +50,8 @@ class ClassicControlParityTest {
         } else if (env instanceof MountainCar e) {
             return e.state();
         } else if (env instanceof Acrobot e) {
+            return e.state();
+        } else if (env instanceof MountainCarContinuous e) {
             return e.state();
         }
         return ((Pendulum) env).state();
@@ -122,6 +125,13 @@ class ClassicControlParityTest {
     @Test
     void pendulumMatchesGymnasiumIncludingTruncation() {
         assertEquals(2 * N, compare("Pendulum-v1", STEPS), "two 200-step truncations per env");
+    }
+
+    @Test
+    void mountainCarContinuousMatchesGymnasiumIncludingTruncation() {
+        // The float32 steps after each float64 first one and the cost of every force, through one
+        // 999-step truncation per env (uniform random forces do not reach the goal).
+        assertEquals(N, compare("MountainCarContinuous-v0", 1000), "one 999-step truncation per env");
     }
 
     @Test

@@ -6,10 +6,12 @@ import org.rlplay.env.VecEnv;
 import org.rlplay.env.classic.CartPole;
 import org.rlplay.env.TimeLimit;
 import org.rlplay.env.space.Space;
+import org.rlplay.examples.usage.UsageException;
+import org.rlplay.gym.GymEnvSpec;
 import org.rlplay.gym.GymEnvs;
 
 /**
- * Where the command line's {@code --env} ids lead: the one dispatch point between native Java envs
+ * Where the command line's {@code --env} ids (and {@code --kwarg}s, see {@link EnvSpec}) lead: the one dispatch point between native Java envs
  * (any id of {@link EnvRegistry}, plus the example ids registered here) and Gymnasium envs
  * ({@code gym:<id>}, served by the Python bridge).
  *
@@ -34,38 +36,35 @@ public final class Envs {
     }
 
     /**
-     * A batch of {@code numEnvs} envs for {@code id}, owned by the caller (a rollout takes it over).
+     * A batch of {@code numEnvs} envs of {@code env}, owned by the caller (a rollout takes it over).
      *
-     * @throws IllegalArgumentException naming {@code --env} for an unknown id or one this build
-     *     cannot serve
+     * @throws UsageException naming {@code --env} for an unknown native id
+     * @throws org.rlplay.gym.GymBridgeException if the bridge cannot make a Gymnasium env
      */
-    public static VecEnv open(String id, int numEnvs) {
+    public static VecEnv open(EnvSpec env, int numEnvs) {
         if (numEnvs < 1) {
             throw new IllegalArgumentException("number of envs must be >= 1, got " + numEnvs);
         }
-        if (GymEnvs.isGymId(id)) {
-            return GymEnvs.fromId(id, numEnvs);
+        if (env.isGym()) {
+            return GymEnvs.make(GymEnvSpec.builder(env.gymId()).numEnvs(numEnvs).kwargs(env.kwargs()).build());
         }
-        return EnvRegistry.makeVec(nativeId(id), numEnvs);
+        return EnvRegistry.makeVec(nativeId(env.id()), numEnvs);
     }
 
-    /** The observation and action spaces of {@code id}, read from a probe env that is closed again. */
-    public static Space[] spaces(String id) {
-        if (GymEnvs.isGymId(id)) {
-            GymEnvs.Spaces spaces = GymEnvs.spaces(id.substring(GYM_PREFIX.length()));
+    /** The observation and action spaces of {@code env}, read from a probe env that is closed again. */
+    public static Space[] spaces(EnvSpec env) {
+        if (env.isGym()) {
+            GymEnvs.Spaces spaces = GymEnvs.spaces(env.gymId(), env.kwargs());
             return new Space[] {spaces.observation(), spaces.action()};
         }
-        try (Env probe = EnvRegistry.make(nativeId(id))) {
+        try (Env probe = EnvRegistry.make(nativeId(env.id()))) {
             return new Space[] {probe.observationSpace(), probe.actionSpace()};
         }
     }
 
     private static String nativeId(String id) {
-        if (id == null || id.isBlank()) {
-            throw new IllegalArgumentException("--env: an env id is required, e.g. CartPole-v1");
-        }
         if (!EnvRegistry.contains(id)) {
-            throw new IllegalArgumentException("--env: unknown env id '" + id + "'; native ids: " + EnvRegistry.ids()
+            throw new UsageException("--env: unknown env id '" + id + "'; native ids: " + EnvRegistry.ids()
                     + ", Gymnasium ids: gym:<id>");
         }
         return id;

@@ -10,8 +10,10 @@ import java.util.Locale;
 import java.util.concurrent.Callable;
 import org.rlplay.env.space.Discrete;
 import org.rlplay.env.space.Space;
+import org.rlplay.examples.usage.UsageException;
 import org.rlplay.record.RecorderOptions;
 import org.rlplay.record.ingest.ColumnMapping;
+import org.rlplay.record.ingest.ImportException;
 import org.rlplay.record.ingest.LogFormat;
 import org.rlplay.record.ingest.LogImport;
 import picocli.CommandLine.Command;
@@ -106,21 +108,49 @@ public final class ImportCommand implements Callable<Integer> {
             + " date=<today, UTC>).")
     String partition;
 
+    /**
+     * Runs the import. A log that cannot be imported (the error names the row), a malformed mapping
+     * file or space description are usage errors: the input does not fit the command as given.
+     */
     @Override
     public Integer call() throws IOException {
+        try {
+            return importLogs();
+        } catch (ImportException e) {
+            throw new UsageException(e.getMessage());
+        }
+    }
+
+    private Integer importLogs() throws IOException {
+        UsageException.require(actions == null || actions >= 1, "--actions must be >= 1, got " + actions);
+        UsageException.require(numEnvs >= 1, "--envs must be >= 1, got " + numEnvs);
+        UsageException.require(length >= 0, "--length must be >= 0 (0: automatic), got " + length);
+        for (Path input : inputs) {
+            UsageException.require(Files.isRegularFile(input), "LOG " + input + ": no such file");
+            if (format == null) {
+                try {
+                    LogFormat.detect(input);
+                } catch (IllegalArgumentException e) {
+                    throw new UsageException(e.getMessage());
+                }
+            }
+        }
         LogFormat logFormat = null;
         if (format != null) {
             try {
                 logFormat = LogFormat.valueOf(format.toUpperCase(Locale.ROOT));
             } catch (IllegalArgumentException e) {
-                throw new IllegalArgumentException("--format: expected csv, jsonl, parquet or rllib, got '" + format + "'");
+                throw new UsageException("--format: expected csv, jsonl, parquet or rllib, got '" + format + "'");
             }
         }
-        boolean rllib = logFormat == LogFormat.RLLIB || logFormat == null && !inputs.isEmpty()
-                && Files.isRegularFile(inputs.get(0)) && LogFormat.detect(inputs.get(0)) == LogFormat.RLLIB;
+        boolean rllib = logFormat == LogFormat.RLLIB || logFormat == null && LogFormat.detect(inputs.get(0)) == LogFormat.RLLIB;
         ColumnMapping m = rllib ? ColumnMapping.rllib() : ColumnMapping.defaults();
         if (mapping != null) {
-            m = m.withJson(Files.readString(mapping));
+            try {
+                m = m.withJson(Files.readString(mapping));
+            } catch (IllegalArgumentException e) {
+                throw new UsageException("--mapping " + mapping + ": " + e.getMessage());
+            }
         }
         m = with(m, "episode", episode);
         m = with(m, "step", step);
@@ -134,15 +164,15 @@ public final class ImportCommand implements Callable<Integer> {
         m = with(m, "propensity", propensity);
         m = with(m, "probabilities", probabilities);
         if ((actions == null) == (actionSpace == null)) {
-            throw new IllegalArgumentException("give the action space: --actions N (Discrete(N)) or --action-space JSON");
+            throw new UsageException("give the action space: --actions N (Discrete(N)) or --action-space JSON");
         }
-        Space act = actions != null ? new Discrete(actions) : LogImport.space(actionSpace);
-        Space obs = observationSpace == null ? null : LogImport.space(observationSpace);
+        Space act = actions != null ? new Discrete(actions) : space("--action-space", actionSpace);
+        Space obs = observationSpace == null ? null : space("--observation-space", observationSpace);
         RecorderOptions options = RecorderOptions.defaults();
         if (partition != null) {
             int eq = partition.indexOf('=');
             if (eq <= 0) {
-                throw new IllegalArgumentException("--partition " + partition + ": expected KEY=VALUE");
+                throw new UsageException("--partition " + partition + ": expected KEY=VALUE");
             }
             options = options.withPartition(RecorderOptions.fixed(partition.substring(0, eq), partition.substring(eq + 1)));
         }
@@ -160,6 +190,14 @@ public final class ImportCommand implements Callable<Integer> {
         }
         stdout.flush();
         return 0;
+    }
+
+    private static Space space(String option, String json) {
+        try {
+            return LogImport.space(json);
+        } catch (IllegalArgumentException e) {
+            throw new UsageException(option + ": " + e.getMessage());
+        }
     }
 
     private static ColumnMapping with(ColumnMapping m, String component, String column) {

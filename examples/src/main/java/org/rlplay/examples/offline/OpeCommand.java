@@ -7,7 +7,9 @@ import org.rlplay.algos.ope.ActionProbabilities;
 import org.rlplay.algos.ope.ImportanceSampling;
 import org.rlplay.algos.ope.LoggedEpisodes;
 import org.rlplay.env.space.Discrete;
+import org.rlplay.examples.envs.EnvSpec;
 import org.rlplay.examples.envs.Envs;
+import org.rlplay.examples.usage.UsageException;
 import org.rlplay.fragment.Fragment;
 import org.rlplay.record.Dataset;
 import org.rlplay.record.ReplayOptions;
@@ -16,7 +18,6 @@ import org.rlplay.rollout.RolloutConfig;
 import org.rlplay.rollout.Rollouts;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Model.CommandSpec;
-import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Spec;
 
@@ -34,9 +35,8 @@ public final class OpeCommand implements Callable<Integer> {
     @Spec
     CommandSpec spec;
 
-    /** {@code --data DIR} (repeatable) and {@code --partition}: the logged data. */
-    @Mixin
-    DataSelection data = new DataSelection();
+    @Option(names = "--data", required = true, paramLabel = "DIR", description = "The dataset directory.")
+    Path data;
 
     @Option(names = "--checkpoint", required = true, paramLabel = "DIR", description = "The target policy's checkpoint.")
     Path checkpoint;
@@ -59,18 +59,18 @@ public final class OpeCommand implements Callable<Integer> {
     @Override
     public Integer call() {
         if (!(targetEpsilon >= 0 && targetEpsilon <= 1)) {
-            throw new IllegalArgumentException("--target-epsilon must be in [0, 1], got " + targetEpsilon);
+            throw new UsageException("--target-epsilon must be in [0, 1], got " + targetEpsilon);
         }
         if (!(gamma >= 0 && gamma <= 1)) {
-            throw new IllegalArgumentException("--gamma must be in [0, 1], got " + gamma);
+            throw new UsageException("--gamma must be in [0, 1], got " + gamma);
         }
         if (measure < 0) {
-            throw new IllegalArgumentException("--measure must be >= 0, got " + measure);
+            throw new UsageException("--measure must be >= 0, got " + measure);
         }
-        Dataset dataset = data.open();
-        String envId = dataset.envId();
+        Dataset dataset = Dataset.open(data);
+        EnvSpec env = EnvSpec.of(dataset.envId(), dataset.attributes().get(RecordCommand.ENV_KWARGS));
         if (!(dataset.spec().actionSpace() instanceof Discrete actions)) {
-            throw new IllegalArgumentException("--data " + data.describe() + ": ope needs a Discrete action space, the dataset has "
+            throw new UsageException("--data " + data + ": ope needs a Discrete action space, the dataset has "
                     + dataset.spec().actionSpace());
         }
         PrintWriter out = spec.commandLine().getOut();
@@ -82,14 +82,14 @@ public final class OpeCommand implements Callable<Integer> {
             }
             ImportanceSampling.Estimate e = ImportanceSampling.estimate(log, gamma);
             out.printf("ope of %s (epsilon %.2f) from %s (%s, %d complete episodes), gamma %.3f%n",
-                    target.checkpoint().dir(), targetEpsilon, data.describe(), envId, e.episodes(), gamma);
+                    target.checkpoint().dir(), targetEpsilon, data, env, e.episodes(), gamma);
             out.printf("  behaviour value (logged)          %10.3f%n", e.behaviourValue());
             out.printf("  target, ordinary per-decision IS  %10.3f   gain %+.3f%n", e.ordinary(), e.ordinaryGain());
             out.printf("  target, weighted per-decision IS  %10.3f   gain %+.3f%n", e.weighted(), e.weightedGain());
             out.printf("  effective episodes (final weights) %9.1f of %d%n", e.effectiveEpisodes(), e.episodes());
             if (measure > 0) {
                 out.printf("  target, measured on the env       %10.3f   (%d episodes)%n",
-                        measured(envId, target, actions), measure);
+                        measured(env, target, actions), measure);
             }
             out.flush();
         }
@@ -97,12 +97,12 @@ public final class OpeCommand implements Callable<Integer> {
     }
 
     /** The target's mean discounted return over its first {@code measure} episodes run on the env. */
-    private double measured(String envId, CheckpointPolicy target, Discrete actions) {
+    private double measured(EnvSpec env, CheckpointPolicy target, Discrete actions) {
         ActionProbabilities same = (f, p) -> java.util.Arrays.fill(p, 1.0);
         LoggedEpisodes episodes;
-        try (EpsilonGreedyBehaviour actor = new EpsilonGreedyBehaviour(target.greedy(), Envs.spaces(envId)[0], actions,
+        try (EpsilonGreedyBehaviour actor = new EpsilonGreedyBehaviour(target.greedy(), Envs.spaces(env)[0], actions,
                 targetEpsilon, 4242);
-             Rollout rollout = Rollouts.same(Envs.open(envId, Math.min(16, measure)), actor,
+             Rollout rollout = Rollouts.same(Envs.open(env, Math.min(16, measure)), actor,
                      RolloutConfig.builder().length(256).seed(4242).build())) {
             Iterable<Fragment> untilEnough = () -> new java.util.Iterator<>() {
                 long ended;

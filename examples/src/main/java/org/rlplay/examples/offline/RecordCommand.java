@@ -1,12 +1,19 @@
 package org.rlplay.examples.offline;
 
+import static org.rlplay.examples.usage.UsageException.require;
+
 import java.io.PrintWriter;
 import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.concurrent.Callable;
 import org.rlplay.actor.Actor;
 import org.rlplay.env.space.Discrete;
 import org.rlplay.env.space.Space;
+import org.rlplay.examples.envs.EnvSpec;
 import org.rlplay.examples.envs.Envs;
+import org.rlplay.examples.train.Checkpoint;
+import org.rlplay.examples.usage.UsageException;
 import org.rlplay.fragment.Episodes;
 import org.rlplay.fragment.Fragment;
 import org.rlplay.record.DatasetInfo;
@@ -30,6 +37,9 @@ import picocli.CommandLine.Spec;
 @Command(name = "record", mixinStandardHelpOptions = true, sortOptions = false,
         description = "Record a dataset: run a policy with exploration noise and write every fragment to --out.")
 public final class RecordCommand implements Callable<Integer> {
+    /** The dataset attribute holding the env's {@code --kwarg}s, as one JSON object. */
+    public static final String ENV_KWARGS = "env_kwargs";
+
     @Spec
     CommandSpec spec;
 
@@ -51,6 +61,10 @@ public final class RecordCommand implements Callable<Integer> {
     @Option(names = "--env", description = "Env id (default: the checkpoint's, else CartPole-v1).")
     String env;
 
+    @Option(names = "--kwarg", paramLabel = "KEY=VALUE", description = "A keyword argument of gymnasium.make for a"
+            + " gym:<id> env, the value as JSON (repeatable); recorded with the dataset.")
+    List<String> kwargs = new ArrayList<>();
+
     @Option(names = "--steps", defaultValue = "100000", description = "Env steps to record (default: ${DEFAULT-VALUE}).")
     long steps;
 
@@ -71,17 +85,14 @@ public final class RecordCommand implements Callable<Integer> {
         require(steps >= 1 && numEnvs >= 1 && length >= 1, "--steps, --envs and --length must be >= 1");
         require(epsilon >= 0 && epsilon <= 1, "--epsilon must be in [0, 1], got " + epsilon);
         require((checkpoint == null) != (policy == null), "give exactly one of --checkpoint and --policy");
-        String envId = env;
         CheckpointPolicy loaded = null;
-        if (checkpoint != null && envId == null) {
-            envId = org.rlplay.examples.train.Checkpoint.open(checkpoint).state().env();
-        }
-        if (envId == null) {
-            envId = "CartPole-v1";
-        }
-        Space[] spaces = Envs.spaces(envId);
+        EnvSpec envSpec = env != null ? EnvSpec.parse(env, kwargs)
+                : checkpoint != null && kwargs.isEmpty() ? Checkpoint.open(checkpoint).state().env()
+                : EnvSpec.parse("CartPole-v1", kwargs);
+        String envId = envSpec.id();
+        Space[] spaces = Envs.spaces(envSpec);
         if (!(spaces[1] instanceof Discrete actions) || actions.start() != 0) {
-            throw new IllegalArgumentException("--env " + envId + ": record needs a Discrete(n) action space, this env has "
+            throw new UsageException("--env " + envId + ": record needs a Discrete(n) action space, this env has "
                     + spaces[1]);
         }
         Actor greedy;
@@ -99,10 +110,11 @@ public final class RecordCommand implements Callable<Integer> {
             epsilon = 1;
             behaviourName = "random";
         } else {
-            throw new IllegalArgumentException("--policy: expected heuristic or random, got '" + policy + "'");
+            throw new UsageException("--policy: expected heuristic or random, got '" + policy + "'");
         }
         PrintWriter stdout = spec.commandLine().getOut();
         DatasetInfo info = DatasetInfo.of(envId, seed, numEnvs).with("behaviour", behaviourName)
+                .with(ENV_KWARGS, envSpec.kwargsJson())
                 .with("epsilon", Double.toString(epsilon)).with("behaviour_probabilities", EpsilonGreedyBehaviour.PROBS);
         RecorderOptions options = RecorderOptions.defaults().withFsync(!noFsync);
         long episodes = 0;
@@ -113,7 +125,7 @@ public final class RecordCommand implements Callable<Integer> {
         int files;
         try (EpsilonGreedyBehaviour behaviour = new EpsilonGreedyBehaviour(greedy, spaces[0], actions, epsilon, seed);
              CheckpointPolicy owned = loaded) {
-            try (Rollout rollout = Recorder.wrap(Rollouts.same(Envs.open(envId, numEnvs), behaviour,
+            try (Rollout rollout = Recorder.wrap(Rollouts.same(Envs.open(envSpec, numEnvs), behaviour,
                     RolloutConfig.builder().length(length).seed(seed).build()), out, info, options)) {
                 while (rollout.envSteps() < steps) {
                     Fragment f = rollout.next();
@@ -130,18 +142,12 @@ public final class RecordCommand implements Callable<Integer> {
             files = written.files().size();
         }
         double seconds = (System.nanoTime() - start) / 1e9;
-        stdout.printf("record %s on %s with epsilon %.2f -> %s%n", behaviourName, envId, epsilon, out);
+        stdout.printf("record %s on %s with epsilon %.2f -> %s%n", behaviourName, envSpec, epsilon, out);
         stdout.printf("  %,d env-steps (N=%d, T=%d), %.1f s; the dataset holds %d fragments in %d Parquet files%n",
                 collected, numEnvs, length, seconds, fragments, files);
         stdout.printf("  %,d episodes finished: behaviour mean return %.2f%n", episodes,
                 episodes == 0 ? Double.NaN : returns / episodes);
         stdout.flush();
         return 0;
-    }
-
-    private static void require(boolean ok, String message) {
-        if (!ok) {
-            throw new IllegalArgumentException(message);
-        }
     }
 }

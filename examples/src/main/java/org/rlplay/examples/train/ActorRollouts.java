@@ -9,9 +9,15 @@ import java.util.function.Supplier;
 import org.rlplay.actor.Actor;
 import org.rlplay.algos.loss.TargetNetworks;
 import org.rlplay.env.VecEnv;
+import org.rlplay.examples.envs.EnvSpec;
 import org.rlplay.examples.envs.Envs;
+import org.rlplay.examples.usage.UsageException;
 import org.rlplay.ring.BlockWeightSync;
 import org.rlplay.ring.RingConfig;
+import org.rlplay.fragment.FragmentSpec;
+import org.rlplay.kafka.KafkaRolloutConfig;
+import org.rlplay.kafka.KafkaRollouts;
+import org.rlplay.kafka.KafkaSettings;
 import org.rlplay.rollout.ForwardingRollout;
 import org.rlplay.rollout.Rollout;
 import org.rlplay.rollout.RolloutConfig;
@@ -52,7 +58,7 @@ public final class ActorRollouts {
     /**
      * @param mode       how to collect
      * @param collectors C, collector threads in {@code multi} mode (N must be divisible by C)
-     * @param envId      the env id
+     * @param env        the env
      * @param numEnvs    N, envs in each fragment the loop gets
      * @param config     fragment length and seed
      * @param learner    the learner's networks
@@ -61,19 +67,16 @@ public final class ActorRollouts {
      * @param actors     makes the actor of each collector
      * @throws IllegalArgumentException naming {@code --collectors} when N is not divisible by C
      */
-    public static Rollout open(RolloutMode mode, int collectors, String envId, int numEnvs, RolloutConfig config,
+    public static Rollout open(RolloutMode mode, int collectors, EnvSpec env, int numEnvs, RolloutConfig config,
                                Networks learner, String block, Supplier<Networks> replicas,
                                ActorFactory actors) {
         Block source = learner.get(block);
         if (mode == RolloutMode.SAME) {
             Actor actor = actors.make(source, 0);
-            return new Owned(Rollouts.same(Envs.open(envId, numEnvs), actor, config), List.of(actor), List.of());
+            return new Owned(Rollouts.same(Envs.open(env, numEnvs), actor, config), List.of(actor), List.of());
         }
+        checkCollectors(mode, collectors, numEnvs);
         int c = mode == RolloutMode.SINGLE ? 1 : collectors;
-        if (c < 1 || numEnvs % c != 0) {
-            throw new IllegalArgumentException("--collectors " + c + ": the " + numEnvs
-                    + " envs of a fragment must split evenly over the collectors");
-        }
         List<Networks> copies = new ArrayList<>();
         List<Actor> made = new ArrayList<>();
         List<VecEnv> envs = new ArrayList<>();
@@ -87,7 +90,7 @@ public final class ActorRollouts {
                 TargetNetworks.hardUpdate(source, replica);
                 blocks.add(replica);
                 made.add(actors.make(replica, i));
-                envs.add(Envs.open(envId, numEnvs / c));
+                envs.add(Envs.open(env, numEnvs / c));
             }
             RingConfig ring = RingConfig.builder().slots(c == 1 ? 2 : Integer.highestOneBit(2 * c - 1) * 2)
                     .batch(c).maxLag(1).timeout(TIMEOUT).weights(new BlockWeightSync(source, blocks))
@@ -107,6 +110,50 @@ public final class ActorRollouts {
             }
             throw e;
         }
+    }
+
+    /**
+     * Checks that the {@code numEnvs} envs of a fragment split evenly over the collectors of
+     * {@code mode} (before anything is built).
+     *
+     * @throws UsageException naming {@code --collectors} otherwise
+     */
+    public static void checkCollectors(RolloutMode mode, int collectors, int numEnvs) {
+        int c = mode == RolloutMode.MULTI || mode == RolloutMode.KAFKA ? collectors : 1;
+        if (c < 1 || numEnvs % c != 0) {
+            throw new UsageException("--collectors " + c + ": the " + numEnvs
+                    + " envs of a fragment must split evenly over the collectors");
+        }
+    }
+
+    /**
+     * The {@code kafka} mode: C collector processes ({@code rlplay collector}, N/C envs each) send their
+     * fragments through the broker; the learner takes C per {@code next()}, collated into one of N envs,
+     * and {@code publish()} sends the weights of {@code block} to them. The learner's initial weights are
+     * published at once, so collectors adopt them at their next fragment boundary (a collector started
+     * earlier labels what it collected before with version 0). Policy lag is not bounded: each
+     * collector runs at most its back-pressure backlog (8 fragments) ahead of the learner.
+     *
+     * @throws IllegalArgumentException naming {@code --collectors} when N is not divisible by C
+     */
+    public static Rollout kafka(KafkaSettings settings, int collectors, EnvSpec env, int numEnvs, RolloutConfig config,
+                                Networks learner, String block) {
+        checkCollectors(RolloutMode.KAFKA, collectors, numEnvs);
+        FragmentSpec part;
+        try (VecEnv probe = Envs.open(env, 1)) {
+            part = new FragmentSpec(config.length(), numEnvs / collectors, probe.observationSpace(), probe.actionSpace(),
+                    probe.infoKeys(), config.keepFinalObs());
+        }
+        KafkaRolloutConfig kafka = KafkaRolloutConfig.builder().weights(learner.get(block)).batch(collectors)
+                .timeout(TIMEOUT).build();
+        Rollout rollout = KafkaRollouts.consume(settings, part, kafka);
+        try {
+            rollout.publish();
+        } catch (RuntimeException e) {
+            closeQuietly(rollout, e);
+            throw e;
+        }
+        return new Owned(rollout, List.of(), List.of());
     }
 
     private static void closeQuietly(AutoCloseable c, RuntimeException into) {

@@ -1,6 +1,7 @@
 package org.rlplay.examples.train;
 
 import org.rlplay.actor.Actor;
+import org.rlplay.examples.envs.EnvSpec;
 import org.rlplay.examples.envs.Envs;
 import org.rlplay.fragment.Episodes;
 import org.rlplay.fragment.Fragment;
@@ -34,9 +35,9 @@ public final class Evaluation {
     }
 
     /**
-     * Runs {@code episodes} episodes of {@code envId} over {@code numEnvs} envs seeded from {@code seed}.
+     * Runs {@code episodes} episodes of {@code env} over {@code numEnvs} envs seeded from {@code seed}.
      */
-    public static Result run(String envId, Actor actor, int episodes, int numEnvs, long seed) {
+    public static Result run(EnvSpec env, Actor actor, int episodes, int numEnvs, long seed) {
         if (episodes < 1) {
             throw new IllegalArgumentException("--episodes must be >= 1, got " + episodes);
         }
@@ -55,7 +56,7 @@ public final class Evaluation {
         long lengths = 0;
         int done = 0;
         RolloutConfig config = RolloutConfig.builder().length(256).seed(seed).build();
-        try (Rollout rollout = Rollouts.same(Envs.open(envId, n), actor, config)) {
+        try (Rollout rollout = Rollouts.same(Envs.open(env, n), actor, config)) {
             while (done < episodes) {
                 Fragment f = rollout.next();
                 Episodes e = f.episodes();

@@ -10,6 +10,7 @@ import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
 import java.util.Map;
+import org.rlplay.examples.usage.UsageException;
 
 /**
  * The hyperparameters of an algorithm are a Java record; this class applies the command line's
@@ -41,7 +42,7 @@ public final class Hyperparameters {
         for (Map.Entry<String, String> e : sets.entrySet()) {
             int i = indexOf(components, e.getKey());
             if (i < 0) {
-                throw new IllegalArgumentException("--set " + e.getKey() + ": unknown hyperparameter; "
+                throw new UsageException("--set " + e.getKey() + ": unknown hyperparameter; "
                         + owner(base.getClass()) + " has " + names(components));
             }
             values[i] = parse(components[i], e.getValue());
@@ -136,8 +137,8 @@ public final class Hyperparameters {
                 return Arrays.stream(s.split(",")).map(String::trim).mapToInt(Integer::parseInt).toArray();
             }
         } catch (NumberFormatException e) {
-            throw new IllegalArgumentException("--set " + c.getName() + "=" + text + ": not a valid "
-                    + t.getSimpleName() + " (" + e.getMessage() + ")", e);
+            throw new UsageException("--set " + c.getName() + "=" + text + ": not a valid "
+                    + t.getSimpleName() + " (" + e.getMessage() + ")");
         }
         throw new IllegalStateException("unsupported hyperparameter type " + t + " of " + c.getName());
     }
@@ -178,7 +179,28 @@ public final class Hyperparameters {
      */
     public static void require(String algo, boolean ok, String message) {
         if (!ok) {
-            throw new IllegalArgumentException(algo + " hyperparameters: " + message);
+            throw new UsageException(algo + " hyperparameters: " + message);
         }
+    }
+
+    /**
+     * Checks the hidden-layer widths of an algorithm's networks (called from its record's compact
+     * constructor): at least one layer, each at least 1 wide.
+     *
+     * @throws UsageException {@code "<algo> hyperparameters: hidden ..."} otherwise
+     */
+    public static void requireWidths(String algo, int[] hidden) {
+        require(algo, hidden != null && hidden.length >= 1 && Arrays.stream(hidden).allMatch(w -> w >= 1),
+                "hidden widths must be >= 1 (at least one layer), got " + (hidden == null ? "none" : join(hidden)));
+    }
+
+    /** The {@code int} component {@code name} of {@code h}, or {@code otherwise} if it has none. */
+    public static int intComponent(Record h, String name, int otherwise) {
+        for (RecordComponent c : h.getClass().getRecordComponents()) {
+            if (c.getName().equals(name) && c.getType() == int.class) {
+                return (Integer) read(h, c);
+            }
+        }
+        return otherwise;
     }
 }

@@ -7,6 +7,7 @@ import ai.djl.training.initializer.NormalInitializer;
 import ai.djl.training.initializer.XavierInitializer;
 import org.rlplay.env.space.Discrete;
 import org.rlplay.env.space.Space;
+import org.rlplay.examples.usage.UsageException;
 import org.rlplay.fragment.Fragment;
 
 /** Small helpers the algorithm files share: network initialisation and fragment queries. Stateless. */
@@ -44,7 +45,7 @@ public final class Layers {
      */
     public static int discreteActions(Space actions, String algo) {
         if (!(actions instanceof Discrete d) || d.start() != 0) {
-            throw new IllegalArgumentException("--algo " + algo + " needs a Discrete(n) action space starting at 0, got "
+            throw new UsageException("--algo " + algo + " needs a Discrete(n) action space starting at 0, got "
                     + actions);
         }
         return d.n();

@@ -6,6 +6,7 @@ import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
 import java.nio.file.StandardOpenOption;
 import java.util.ArrayList;
 import java.util.Arrays;
@@ -14,26 +15,40 @@ import java.util.Locale;
 import java.util.Map;
 
 /**
- * A training run's metrics as CSV, one row per logging interval: the columns of the first row
- * (or of the existing file's header, when a resumed run appends) fix the layout; values missing from
- * a later row are left empty. Rows are flushed as they are written, so the file is complete up to
- * the last row if the process dies.
+ * A training run's metrics as CSV, one row per logging interval. The header lists every column any
+ * row has had, in the order they first appeared: a row that brings a new column (a metric that
+ * starts later, such as a DQN's loss once learning starts) rewrites the file with the wider header,
+ * the earlier rows' new cells left empty, as are the cells of a metric a row lacks. Rows are
+ * flushed as they are written, and a rewrite replaces the file atomically, so the file is complete
+ * up to the last row if the process dies. A resumed run appends to the file it finds
+ * ({@link #MetricsLog(Path, long)} first drops the rows written after the checkpoint it resumes).
  *
  * <p>Owns the file handle; used by the training loop's thread only.
  */
 public final class MetricsLog implements AutoCloseable {
     private final Path file;
-    private List<String> columns;
+    private final List<String> columns = new ArrayList<>();
     private BufferedWriter writer;
+    private long rows;
 
-    /** A log writing (or appending) to {@code file}. */
+    /** A log writing a new {@code file} (replacing any). */
     public MetricsLog(Path file) {
+        this.file = file;
+    }
+
+    /**
+     * A log appending to {@code file} after its first {@code keepRows} data rows (the rows a resumed
+     * checkpoint had seen), dropping any rows after them. A missing or empty file starts anew.
+     */
+    public MetricsLog(Path file, long keepRows) {
         this.file = file;
         try {
             if (Files.exists(file) && Files.size(file) > 0) {
-                String header = Files.readAllLines(file, StandardCharsets.UTF_8).get(0);
-                columns = Arrays.asList(header.split(","));
-                writer = Files.newBufferedWriter(file, StandardCharsets.UTF_8, StandardOpenOption.APPEND);
+                List<String> lines = Files.readAllLines(file, StandardCharsets.UTF_8);
+                columns.addAll(Arrays.asList(lines.get(0).split(",")));
+                int keep = (int) Math.min(keepRows, lines.size() - 1);
+                rewrite(lines.subList(1, 1 + keep));
+                rows = keep;
             }
         } catch (IOException e) {
             throw new UncheckedIOException("cannot open the metrics file " + file, e);
@@ -45,14 +60,25 @@ public final class MetricsLog implements AutoCloseable {
         return file;
     }
 
-    /** Writes one row; the first row of a new file also writes the header from its keys. */
+    /** Data rows written so far (including those kept from before a resume). */
+    public long rows() {
+        return rows;
+    }
+
+    /** Writes one row; a column no earlier row had widens the header (see the class comment). */
     public void write(Map<String, Double> row) {
         try {
-            if (writer == null) {
-                columns = new ArrayList<>(row.keySet());
-                writer = Files.newBufferedWriter(file, StandardCharsets.UTF_8);
-                writer.write(String.join(",", columns));
-                writer.newLine();
+            List<String> added = new ArrayList<>();
+            for (String key : row.keySet()) {
+                if (!columns.contains(key)) {
+                    added.add(key);
+                }
+            }
+            if (writer == null || !added.isEmpty()) {
+                List<String> old = writer == null ? List.of() : Files.readAllLines(file, StandardCharsets.UTF_8);
+                close();
+                columns.addAll(added);
+                rewrite(old.isEmpty() ? List.of() : old.subList(1, old.size()));
             }
             StringBuilder b = new StringBuilder();
             for (int i = 0; i < columns.size(); i++) {
@@ -66,9 +92,29 @@ public final class MetricsLog implements AutoCloseable {
             writer.write(b.toString());
             writer.newLine();
             writer.flush();
+            rows++;
         } catch (IOException e) {
             throw new UncheckedIOException("cannot write the metrics file " + file, e);
         }
+    }
+
+    /**
+     * Replaces the file with the current header and {@code dataRows}, each padded with empty cells
+     * to the header's width, atomically, and leaves {@link #writer} appending to it.
+     */
+    private void rewrite(List<String> dataRows) throws IOException {
+        Path tmp = file.resolveSibling(file.getFileName() + ".tmp");
+        try (BufferedWriter w = Files.newBufferedWriter(tmp, StandardCharsets.UTF_8)) {
+            w.write(String.join(",", columns));
+            w.newLine();
+            for (String line : dataRows) {
+                int cells = line.split(",", -1).length;
+                w.write(line + ",".repeat(Math.max(0, columns.size() - cells)));
+                w.newLine();
+            }
+        }
+        Files.move(tmp, file, StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
+        writer = Files.newBufferedWriter(file, StandardCharsets.UTF_8, StandardOpenOption.APPEND);
     }
 
     /**

@@ -3,8 +3,8 @@ package org.rlplay.examples.train;
 import java.io.PrintWriter;
 
 /**
- * The console progress display of a training run: env-steps done out of the budget, env-steps per
- * second, episodes, mean return over the last 100 episodes and the time left. On a terminal it
+ * The console progress display of a training run: env-steps (or, training offline, updates) done out
+ * of the budget, their rate, episodes, mean return over the last 100 episodes and the time left. On a terminal it
  * redraws one line ({@link Style#BAR}); into a log file it prints a line every ten seconds
  * ({@link Style#LINES}). Updates are throttled, so calling {@link #update} every iteration is cheap.
  *
@@ -32,6 +32,7 @@ public final class Progress {
     private final Style style;
     private final long total;
     private final long startSteps;
+    private final String unit;
     private final long startNanos = System.nanoTime();
     private final long periodNanos;
     private long lastDraw = Long.MIN_VALUE;
@@ -40,11 +41,13 @@ public final class Progress {
     /**
      * @param out        where to draw
      * @param style      how
-     * @param total      the env-step budget
-     * @param startSteps env-steps done before this process started (a resumed run)
+     * @param total      the budget
+     * @param startSteps steps done before this process started (a resumed run)
+     * @param unit       what the budget counts, e.g. {@code "env-steps"}
      */
-    public Progress(PrintWriter out, Style style, long total, long startSteps) {
+    public Progress(PrintWriter out, Style style, long total, long startSteps, String unit) {
         this.out = out;
+        this.unit = unit;
         this.style = style;
         this.total = total;
         this.startSteps = startSteps;
@@ -77,8 +80,8 @@ public final class Progress {
         double seconds = (now - startNanos) / 1e9;
         double rate = seconds > 0 ? (envSteps - startSteps) / seconds : 0;
         double fraction = Math.min(1, total > 0 ? (double) envSteps / total : 1);
-        String line = String.format("%s %,d/%,d env-steps  %,.0f steps/s  %,d episodes  return(100) %s  eta %s",
-                bar(fraction), envSteps, total, rate, episodes,
+        String line = String.format("%s %,d/%,d %s  %,.0f/s  %,d episodes  return(100) %s  eta %s",
+                bar(fraction), envSteps, total, unit, rate, episodes,
                 Double.isNaN(meanReturn) ? "-" : String.format("%.1f", meanReturn),
                 rate > 0 ? clock((total - envSteps) / rate) : "-");
         if (style == Style.BAR) {

@@ -9,7 +9,9 @@ public enum RolloutMode {
     /** One collector thread filling a ring while the learner trains. */
     SINGLE,
     /** Several collector threads, each with its own envs and actor replica. */
-    MULTI;
+    MULTI,
+    /** Collector processes ({@code rlplay collector}) on any machine, through Apache Kafka. */
+    KAFKA;
 
     /** The lower-case name used on the command line. */
     public String label() {

@@ -46,7 +46,7 @@ class ObservationMaskTest {
 
     @Test
     void theVelocityHiddenCartPoleIsRegisteredWithItsTimeLimit() {
-        try (var envs = Envs.open(Envs.CARTPOLE_NO_VELOCITY, 2)) {
+        try (var envs = Envs.open(EnvSpec.of(Envs.CARTPOLE_NO_VELOCITY), 2)) {
             assertEquals(2, envs.observationSpace().size());
             assertEquals(2, envs.numEnvs());
         }

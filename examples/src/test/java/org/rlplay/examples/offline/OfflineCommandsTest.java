@@ -56,7 +56,7 @@ class OfflineCommandsTest {
         assertEquals("0.3", dataset.attributes().get("epsilon"));
 
         Path run = tmp.resolve("bc-run");
-        Result train = run("train", "--data", data.toString(), "--algo", "bc", "--set", "steps=1000", "--seed", "3",
+        Result train = run("train", "--data", data.toString(), "--algo", "bc", "--steps", "1000", "--seed", "3",
                 "--eval-episodes", "10", "--out", run.toString());
         assertEquals(0, train.code(), train::toString);
         assertTrue(train.out().contains("no env step") && train.out().contains("evaluation on CartPole-v1"), train::toString);
@@ -86,7 +86,11 @@ class OfflineCommandsTest {
                 "--out", data.toString()).code());
         Result online = run("train", "--data", data.toString(), "--algo", "ppo");
         assertEquals(2, online.code(), online::toString);
-        assertTrue(online.err().contains("ppo cannot train from --data; offline algorithms: bc, cql"), online::toString);
+        assertTrue(online.err().contains("--algo ppo learns online, from an env; with --data use one of bc, cql"),
+                online::toString);
+        Result offline = run("train", "--algo", "bc");
+        assertEquals(2, offline.code(), offline::toString);
+        assertTrue(offline.err().contains("--algo bc learns from a recorded dataset: give --data DIR"), offline::toString);
     }
 
     @Test

@@ -3,17 +3,14 @@ package org.rlplay.examples.offline;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import java.io.PrintWriter;
-import java.io.StringWriter;
 import java.nio.file.Path;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
-import org.rlplay.algos.policy.CategoricalActor;
 import org.rlplay.env.EnvRegistry;
 import org.rlplay.env.space.Discrete;
-import org.rlplay.examples.train.Evaluation;
-import org.rlplay.examples.train.Networks;
 import org.rlplay.fragment.Episodes;
 import org.rlplay.fragment.Fragment;
 import org.rlplay.record.Dataset;
@@ -25,20 +22,21 @@ import org.rlplay.rollout.RolloutConfig;
 import org.rlplay.rollout.Rollouts;
 
 /**
- * Record CartPole with a noisy behaviour policy, learn offline without touching the env, then
- * evaluate on the env: behaviour cloning reaches at least 90% of the behaviour policy's mean return.
+ * Record CartPole with a noisy behaviour policy, learn offline without touching the env
+ * ({@code train --data}), then evaluate on the env: behaviour cloning reaches at least 90% of the
+ * behaviour policy's mean return, offline double DQN with the CQL term at least 75%.
  */
 class OfflineLearningTest {
     static final double EPSILON = 0.3;
 
     @TempDir
     static Path tmp;
-    static Dataset dataset;
+    static Path dir;
     static double behaviourReturn;
 
     @BeforeAll
     static void recordNoisyHeuristic() {
-        Path dir = tmp.resolve("cartpole-heuristic");
+        dir = tmp.resolve("cartpole-heuristic");
         Discrete actions = (Discrete) EnvRegistry.make("CartPole-v1").actionSpace();
         EpsilonGreedyBehaviour behaviour = new EpsilonGreedyBehaviour(new CartPoleHeuristic(),
                 EnvRegistry.make("CartPole-v1").observationSpace(), actions, EPSILON, 1);
@@ -48,7 +46,8 @@ class OfflineLearningTest {
                 r.next();
             }
         }
-        dataset = Dataset.open(dir);
+        Dataset dataset = Dataset.open(dir);
+        assertEquals(20, dataset.numFragments());
         double sum = 0;
         int count = 0;
         try (Rollout replay = dataset.replay(ReplayOptions.once())) {
@@ -63,33 +62,31 @@ class OfflineLearningTest {
         behaviourReturn = sum / count;
     }
 
-    private static double evaluate(Networks nets, String block) {
-        try (CategoricalActor greedy = new CategoricalActor(nets.get(block), 2, 0, true)) {
-            return Evaluation.run("CartPole-v1", greedy, 20, 10, 777).meanReturn();
-        }
+    /** Trains {@code algo} on the dataset and returns the greedy evaluation's mean return. */
+    private static double trainAndEvaluate(String algo, String... extra) {
+        String[] base = {"train", "--data", dir.toString(), "--algo", algo, "--seed", "3", "--eval-episodes", "20",
+            "--progress", "off", "--out", tmp.resolve(algo).toString()};
+        String[] args = java.util.stream.Stream.concat(java.util.Arrays.stream(base), java.util.Arrays.stream(extra))
+                .toArray(String[]::new);
+        OfflineCommandsTest.Result r = OfflineCommandsTest.run(args);
+        assertEquals(0, r.code(), r::toString);
+        Matcher m = Pattern.compile("evaluation on CartPole-v1: 20 greedy episodes, mean return ([0-9.]+)").matcher(r.out());
+        assertTrue(m.find(), r::toString);
+        return Double.parseDouble(m.group(1));
     }
 
     @Test
     void behaviourCloningReachesNinetyPercentOfTheBehaviourPolicysReturn() {
-        StringWriter log = new StringWriter();
-        try (Networks nets = BehaviourCloning.train(dataset, BehaviourCloning.defaults(), 3, new PrintWriter(log))) {
-            double cloned = evaluate(nets, "policy");
-            System.out.printf("behaviour (heuristic, epsilon %.1f) mean return %.1f; behaviour cloning %.1f%n",
-                    EPSILON, behaviourReturn, cloned);
-            assertTrue(cloned >= 0.9 * behaviourReturn, "cloned " + cloned + " < 90% of behaviour " + behaviourReturn);
-        }
-        assertTrue(log.toString().contains("bc step 2000/2000"), log.toString());
+        double cloned = trainAndEvaluate("bc");
+        System.out.printf("behaviour (heuristic, epsilon %.1f) mean return %.1f; behaviour cloning %.1f%n",
+                EPSILON, behaviourReturn, cloned);
+        assertTrue(cloned >= 0.9 * behaviourReturn, "cloned " + cloned + " < 90% of behaviour " + behaviourReturn);
     }
 
     @Test
     void conservativeDoubleDqnLearnsFromTheDatasetAlone() {
-        ConservativeDqn.Hyperparameters h = new ConservativeDqn.Hyperparameters(256, 3000, 5e-4f, 0.99f, 1f, 250, 10f,
-                new int[] {64, 64});
-        try (Networks nets = ConservativeDqn.train(dataset, h, 3, null)) {
-            double learned = evaluate(nets, "q");
-            System.out.printf("behaviour mean return %.1f; offline double DQN + CQL %.1f%n", behaviourReturn, learned);
-            assertTrue(learned >= 0.75 * behaviourReturn, "offline DQN " + learned + " vs behaviour " + behaviourReturn);
-        }
-        assertEquals(20, dataset.numFragments());
+        double learned = trainAndEvaluate("cql", "--steps", "3000", "--set", "targetEvery=250");
+        System.out.printf("behaviour mean return %.1f; offline double DQN + CQL %.1f%n", behaviourReturn, learned);
+        assertTrue(learned >= 0.75 * behaviourReturn, "offline DQN " + learned + " vs behaviour " + behaviourReturn);
     }
 }

@@ -41,7 +41,7 @@ class GradientStepTest {
     void clipsTheGlobalNormAndCountsSteps() {
         try (Networks nets = linear(); NDManager m = NDManager.newBaseManager()) {
             // gradients w = (3, 4), b = 1: the norm before clipping is sqrt(26)
-            GradientStep step = new GradientStep(nets, 0.1f, 1e-8f, 1f, 0);
+            GradientStep step = new GradientStep(nets, 0.1f, null, 1e-8f, 1f);
             backward(nets, m, 3f, 4f);
             assertEquals((float) Math.sqrt(26), step.step(), 1e-5f);
             assertEquals(1, step.steps());
@@ -55,7 +55,7 @@ class GradientStepTest {
     @Test
     void aNonFiniteGradientNamesTheParameterAndDoesNotStep() {
         try (Networks nets = linear(); NDManager m = NDManager.newBaseManager()) {
-            GradientStep step = new GradientStep(nets, 0.1f, 1e-8f, 1f, 0);
+            GradientStep step = new GradientStep(nets, 0.1f, null, 1e-8f, 1f);
             float[] before = nets.trainable().get(0).getArray().toFloatArray();
             backward(nets, m, Float.NaN, 1f);
             IllegalStateException e = assertThrows(IllegalStateException.class, step::step);

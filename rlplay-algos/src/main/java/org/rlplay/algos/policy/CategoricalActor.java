@@ -4,9 +4,13 @@ import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDList;
 import ai.djl.nn.Block;
 import ai.djl.training.ParameterStore;
+import java.io.DataInput;
+import java.io.DataOutput;
+import java.io.IOException;
 import org.rlplay.actor.Actor;
 import org.rlplay.actor.ActorOutput;
 import org.rlplay.actor.RecordBatch;
+import org.rlplay.algos.state.Resumable;
 
 /**
  * A stateless actor for {@code Discrete(n)} action spaces driven by a DJL block that maps
@@ -18,9 +22,10 @@ import org.rlplay.actor.RecordBatch;
  * recompute behaviour log-probabilities (PPO ratios, V-trace, off-policy evaluation).
  *
  * <p>The block is shared with the learner in {@code same} mode (the actor sees weight updates
- * immediately); it is read, never trained, here. Not thread-safe: one collector at a time.
+ * immediately); it is read, never trained, here. Its own state is the sampler's position, which a
+ * checkpoint saves ({@link Resumable}, between steps). Not thread-safe: one collector at a time.
  */
-public final class CategoricalActor implements Actor {
+public final class CategoricalActor implements Actor, Resumable {
     private final Block policy;
     private final CategoricalSampler sampler;
     private final ParameterStore parameters;
@@ -35,6 +40,17 @@ public final class CategoricalActor implements Actor {
         this.policy = policy;
         this.sampler = new CategoricalSampler(numActions, seed, greedy);
         this.parameters = new ParameterStore(policy.getParameters().valueAt(0).getArray().getManager(), false);
+    }
+
+    /** Saves the action sampler's position (the actor's only state between steps). */
+    @Override
+    public void saveState(DataOutput out) throws IOException {
+        sampler.saveState(out);
+    }
+
+    @Override
+    public void restoreState(DataInput in) throws IOException {
+        sampler.restoreState(in);
     }
 
     @Override

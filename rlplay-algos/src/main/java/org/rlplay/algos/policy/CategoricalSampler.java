@@ -2,17 +2,22 @@ package org.rlplay.algos.policy;
 
 import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.types.DataType;
+import java.io.DataInput;
+import java.io.DataOutput;
+import java.io.IOException;
 import java.nio.ByteBuffer;
-import java.util.SplittableRandom;
+import org.rlplay.algos.state.Resumable;
+import org.rlplay.algos.state.ResumableRandom;
 
 /**
  * Draws one action per env from (N, n) float32 logits on the host: a categorical sample from
  * {@code softmax(logits)} with a seeded generator, or the argmax when greedy. One zero-copy read of
- * the logits, no allocation. Owned by one actor; not thread-safe.
+ * the logits, no allocation. Its state is the generator's position ({@link Resumable}). Owned by
+ * one actor; not thread-safe.
  */
-public final class CategoricalSampler {
+public final class CategoricalSampler implements Resumable {
     private final int numActions;
-    private final SplittableRandom rng;
+    private final ResumableRandom rng;
     private final boolean greedy;
     private final double[] scratch;
 
@@ -26,9 +31,19 @@ public final class CategoricalSampler {
             throw new IllegalArgumentException("numActions must be >= 1, got " + numActions);
         }
         this.numActions = numActions;
-        this.rng = new SplittableRandom(seed);
+        this.rng = new ResumableRandom(seed);
         this.greedy = greedy;
         this.scratch = new double[numActions];
+    }
+
+    @Override
+    public void saveState(DataOutput out) throws IOException {
+        rng.saveState(out);
+    }
+
+    @Override
+    public void restoreState(DataInput in) throws IOException {
+        rng.restoreState(in);
     }
 
     /**

@@ -5,11 +5,15 @@ import ai.djl.ndarray.NDList;
 import ai.djl.ndarray.types.DataType;
 import ai.djl.nn.Block;
 import ai.djl.training.ParameterStore;
+import java.io.DataInput;
+import java.io.DataOutput;
+import java.io.IOException;
 import java.nio.ByteBuffer;
-import java.util.SplittableRandom;
 import org.rlplay.actor.Actor;
 import org.rlplay.actor.ActorOutput;
 import org.rlplay.actor.RecordBatch;
+import org.rlplay.algos.state.Resumable;
+import org.rlplay.algos.state.ResumableRandom;
 
 /**
  * The epsilon-greedy actor of DQN-style learners, for {@code Discrete(n)} action spaces: each env
@@ -22,12 +26,13 @@ import org.rlplay.actor.RecordBatch;
  *
  * <p>The learner changes epsilon with {@link #epsilon(double)} (a volatile write, so it may do so
  * from its own thread while a collector thread steps this actor). The block is read, never trained,
- * here. Stepping is for one thread at a time (the collector's).
+ * here. Its own state is the exploration generator's position, which a checkpoint saves
+ * ({@link Resumable}, between steps). Stepping is for one thread at a time (the collector's).
  */
-public final class EpsilonGreedyActor implements Actor {
+public final class EpsilonGreedyActor implements Actor, Resumable {
     private final Block q;
     private final int numActions;
-    private final SplittableRandom rng;
+    private final ResumableRandom rng;
     private final ParameterStore parameters;
     private int[] choice = new int[0];
     private volatile double epsilon;
@@ -44,7 +49,7 @@ public final class EpsilonGreedyActor implements Actor {
         }
         this.q = q;
         this.numActions = numActions;
-        this.rng = new SplittableRandom(seed);
+        this.rng = new ResumableRandom(seed);
         this.parameters = new ParameterStore(q.getParameters().valueAt(0).getArray().getManager(), false);
         epsilon(epsilon);
     }
@@ -60,6 +65,17 @@ public final class EpsilonGreedyActor implements Actor {
     /** The current probability of a random action. */
     public double epsilon() {
         return epsilon;
+    }
+
+    /** Saves the exploration generator's position; epsilon is the learner's to set. */
+    @Override
+    public void saveState(DataOutput out) throws IOException {
+        rng.saveState(out);
+    }
+
+    @Override
+    public void restoreState(DataInput in) throws IOException {
+        rng.restoreState(in);
     }
 
     @Override

@@ -13,15 +13,17 @@ import ai.djl.nn.recurrent.LSTM;
 import ai.djl.training.ParameterStore;
 import ai.djl.training.initializer.NormalInitializer;
 import ai.djl.util.PairList;
+import org.rlplay.env.space.Space;
 
 /**
- * A recurrent actor-critic for {@code Discrete(n)} actions, one time step per call: observation
- * normalisation, then an actor and a critic, each a tanh encoder and a one-layer LSTM of its own
+ * A recurrent actor-critic for {@code Discrete(n)} actions, one time step per call: the
+ * observation space's {@link ObservationEncoder}, observation normalisation, then an actor and a
+ * critic, each a tanh encoder and a one-layer LSTM of its own
  * (as in Stable-Baselines3's {@code RecurrentPPO}), with linear policy and value heads.
  * <pre>
- *   inputs : obs (N, in), h (2, N, H), c (2, N, H)      LSTM states shaped like torch's (layers, N, H):
- *                                                         index 0 the actor's, index 1 the critic's
- *   x      = RunningNorm(obs)                             identity until the learner updates it
+ *   inputs : obs (N, *space.shape), any numeric dtype     LSTM states shaped like torch's (layers, N, H):
+ *            h (2, N, H), c (2, N, H)                      index 0 the actor's, index 1 the critic's
+ *   x      = RunningNorm(encode(obs))                     identity until the learner updates it
  *   h_a', c_a' = LSTM_a(tanh(W_a x + b_a), (h[0], c[0]))   logits (N, n) = W_pi h_a' + b_pi
  *   h_v', c_v' = LSTM_v(tanh(W_v x + b_v), (h[1], c[1]))   value  (N)    = W_val h_v' + b_val
  *   outputs: logits, value, h' = [h_a'; h_v'], c' = [c_a'; c_v']
@@ -30,12 +32,13 @@ import ai.djl.util.PairList;
  * ({@link RecurrentCategoricalActor}, state carried by the engine as hx) and a learner unrolling a
  * fragment from its stored hx. Separate recurrent cores keep the value regression from shaping the
  * policy's memory. Initialise with {@link #initialize(NDManager, DataType, Shape...)} given the
- * observation shape {@code (N, in)} only. The policy head starts with small weights (near-uniform
+ * raw observation shape {@link ObservationEncoder#inputShape} only. The policy head starts with small weights (near-uniform
  * initial actions). A DJL block: not thread-safe; each collector thread uses its own replica.
  */
 public final class LstmActorCritic extends AbstractBlock {
     private static final byte VERSION = 1;
     private final int hidden;
+    private final ObservationEncoder encoder;
     private final RunningNorm norm;
     private final Linear actorEncoder;
     private final LSTM actorLstm;
@@ -45,11 +48,13 @@ public final class LstmActorCritic extends AbstractBlock {
     private final Linear value;
 
     /**
-     * @param numActions n
-     * @param encoder    E, width of each encoder layer
-     * @param hidden     H, size of each LSTM state
+     * @param observations the observation space
+     * @param numActions   n
+     * @param encoder      E, width of each encoder layer
+     * @param hidden       H, size of each LSTM state
+     * @throws IllegalArgumentException naming the space if it cannot be encoded, or if a size is below 1
      */
-    public LstmActorCritic(int numActions, int encoder, int hidden) {
+    public LstmActorCritic(Space observations, int numActions, int encoder, int hidden) {
         super(VERSION);
         if (numActions < 1 || encoder < 1 || hidden < 1) {
             throw new IllegalArgumentException("numActions, encoder and hidden must be >= 1, got " + numActions + ", "
@@ -63,6 +68,7 @@ public final class LstmActorCritic extends AbstractBlock {
         this.criticEncoder = addChildBlock("criticEncoder", Linear.builder().setUnits(encoder).build());
         this.criticLstm = addChildBlock("criticLstm", lstm(hidden));
         this.value = addChildBlock("value", Linear.builder().setUnits(1).build());
+        this.encoder = addChildBlock("encoder", ObservationEncoder.of(observations));   // last: keeps the others' names
         this.policy.setInitializer(new NormalInitializer(0.01f), Parameter.Type.WEIGHT);
     }
 
@@ -70,9 +76,17 @@ public final class LstmActorCritic extends AbstractBlock {
         return LSTM.builder().setStateSize(hidden).setNumLayers(1).optBatchFirst(false).optReturnState(true).build();
     }
 
-    /** The observation normaliser in front of both cores (the learner updates its statistics). */
+    /**
+     * The observation normaliser in front of both cores; the learner updates its statistics with
+     * encoded observations ({@link #encoder()}).
+     */
     public RunningNorm normalizer() {
         return norm;
+    }
+
+    /** The first layer: raw observations to float32 features. */
+    public ObservationEncoder encoder() {
+        return encoder;
     }
 
     /** The initial (zero) state of a batch of {@code n}: {@code h, c}, each (2, n, H), in {@code manager}. */
@@ -88,7 +102,7 @@ public final class LstmActorCritic extends AbstractBlock {
             throw new IllegalArgumentException("LstmActorCritic: expected inputs (obs, h, c), got " + inputs.size()
                     + " arrays");
         }
-        NDList x = norm.forward(parameters, new NDList(inputs.get(0)), training);
+        NDList x = norm.forward(parameters, encoder.forward(parameters, new NDList(inputs.get(0)), training), training);
         NDArray h = inputs.get(1);
         NDArray c = inputs.get(2);
         NDList a = core(parameters, actorEncoder, actorLstm, x, h.get("0:1"), c.get("0:1"), training);
@@ -116,7 +130,8 @@ public final class LstmActorCritic extends AbstractBlock {
 
     @Override
     protected void initializeChildBlocks(NDManager manager, DataType dataType, Shape... inputShapes) {
-        Shape obs = inputShapes[0];
+        encoder.initialize(manager, dataType, inputShapes[0]);
+        Shape obs = encoder.getOutputShapes(new Shape[] {inputShapes[0]})[0];
         long n = obs.get(0);
         norm.initialize(manager, dataType, obs);
         for (Linear encoder : new Linear[] {actorEncoder, criticEncoder}) {

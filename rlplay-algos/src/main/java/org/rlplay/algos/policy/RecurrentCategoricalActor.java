@@ -3,9 +3,13 @@ package org.rlplay.algos.policy;
 import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDList;
 import ai.djl.training.ParameterStore;
+import java.io.DataInput;
+import java.io.DataOutput;
+import java.io.IOException;
 import org.rlplay.actor.Actor;
 import org.rlplay.actor.ActorOutput;
 import org.rlplay.actor.RecordBatch;
+import org.rlplay.algos.state.Resumable;
 
 /**
  * A recurrent actor for {@code Discrete(n)} action spaces over an {@link LstmActorCritic}: the LSTM
@@ -18,9 +22,10 @@ import org.rlplay.actor.RecordBatch;
  * discarded by the engine); actions are sampled on the host from the logits (or the argmax, when
  * greedy) with a seeded generator. Info: {@code "logits"}, (N, n) float32.
  *
- * <p>The block is read, never trained, here. Not thread-safe: one collector at a time.
+ * <p>The block is read, never trained, here. Its own state is the sampler's position, which a
+ * checkpoint saves ({@link Resumable}, between steps). Not thread-safe: one collector at a time.
  */
-public final class RecurrentCategoricalActor implements Actor {
+public final class RecurrentCategoricalActor implements Actor, Resumable {
     private final LstmActorCritic net;
     private final CategoricalSampler sampler;
     private final ParameterStore parameters;
@@ -35,6 +40,17 @@ public final class RecurrentCategoricalActor implements Actor {
         this.net = net;
         this.sampler = new CategoricalSampler(numActions, seed, greedy);
         this.parameters = new ParameterStore(net.getParameters().valueAt(0).getArray().getManager(), false);
+    }
+
+    /** Saves the action sampler's position (the actor's only state between steps). */
+    @Override
+    public void saveState(DataOutput out) throws IOException {
+        sampler.saveState(out);
+    }
+
+    @Override
+    public void restoreState(DataInput in) throws IOException {
+        sampler.restoreState(in);
     }
 
     @Override

@@ -1,8 +1,12 @@
 package org.rlplay.algos.replay;
 
+import java.io.DataInput;
+import java.io.DataOutput;
+import java.io.IOException;
 import java.util.Arrays;
 import java.util.random.RandomGenerator;
 import org.rlplay.algos.returns.RealTransitions;
+import org.rlplay.algos.state.Resumable;
 import org.rlplay.env.space.Space;
 import org.rlplay.fragment.Fragment;
 import org.rlplay.fragment.TransitionBatch;
@@ -31,16 +35,19 @@ import org.rlplay.fragment.Transitions;
  * Transitions are added record-major (t, then j); the k-th transition ever added (from 0) lives in
  * slot {@code k % capacity}, overwriting the oldest once the buffer is full.
  *
+ * <p>{@link Resumable}: a checkpoint saves the stored transitions and the count added, so a resumed
+ * run samples from the same buffer.
+ *
  * <p>Owned and used by one thread (the training loop); not thread-safe. {@link #add} and
  * {@link #sample} allocate nothing (except once, to grow a scratch mask to a larger fragment).
  */
-public final class ReplayBuffer {
+public final class ReplayBuffer implements Resumable {
     private final Transitions store;
     private boolean[] real = new boolean[0];
     private long added;
 
     /**
-     * @param observationSpace the envs' observation space (float-stored)
+     * @param observationSpace the envs' observation space
      * @param actionSpace      the envs' action space
      * @param capacity         the number of transitions kept, at least 1
      */
@@ -136,5 +143,26 @@ public final class ReplayBuffer {
      */
     public void gather(TransitionBatch batch) {
         store.gather(batch, size());
+    }
+
+    @Override
+    public void saveState(DataOutput out) throws IOException {
+        out.writeLong(added);
+        store.saveState(out, size());
+    }
+
+    @Override
+    public void restoreState(DataInput in) throws IOException {
+        long saved = in.readLong();
+        int stored;
+        try {
+            stored = store.loadState(in);
+        } catch (IllegalArgumentException e) {
+            throw new IOException("replay buffer: " + e.getMessage(), e);
+        }
+        if (saved < 0 || stored != (int) Math.min(saved, store.capacity())) {
+            throw new IOException("replay buffer: " + stored + " stored transitions do not match " + saved + " added");
+        }
+        added = saved;
     }
 }

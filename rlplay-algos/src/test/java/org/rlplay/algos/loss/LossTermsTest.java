@@ -131,7 +131,7 @@ class LossTermsTest {
         logProb.setRequiresGradient(true);
         old.setRequiresGradient(true);
         try (GradientCollector gc = Engine.getInstance().newGradientCollector()) {
-            NDArray loss = Ppo.clippedSurrogate(logProb, old, adv, 0.1f);
+            NDArray loss = ClippedSurrogate.loss(logProb, old, adv, 0.1f);
             assertEquals(-(1.1 + 0.6) / 2, loss.getFloat(), EPS);
             gc.backward(loss);
         }
@@ -139,7 +139,7 @@ class LossTermsTest {
         assertArrayEquals(new float[] {0f, -0.3f}, logProb.getGradient().toFloatArray(), EPS);
         assertArrayEquals(new float[] {0f, 0f}, old.getGradient().toFloatArray(), "old log-probs are detached");
         // negative advantage: r = .6, A = -1: min(-.6, -.9) = -.9
-        NDArray negative = Ppo.clippedSurrogate(logProb, old, m.create(new float[] {1, -1}), 0.1f);
+        NDArray negative = ClippedSurrogate.loss(logProb, old, m.create(new float[] {1, -1}), 0.1f);
         assertEquals(-(1.1 - 0.9) / 2, negative.getFloat(), EPS);
     }
 
@@ -149,9 +149,9 @@ class LossTermsTest {
         NDArray old = m.create(new float[] {(float) Math.log(0.5), (float) Math.log(0.5)});
         // k3 = mean((r - 1) - ln r) = ((.2 - ln 1.2) + (-.4 - ln .6)) / 2
         double kl = ((0.2 - Math.log(1.2)) + (-0.4 - Math.log(0.6))) / 2;
-        assertEquals(kl, Ppo.approxKl(logProb, old).getFloat(), EPS);
-        assertEquals(1f, Ppo.clipFraction(logProb, old, 0.1f).getFloat(), EPS);
-        assertEquals(0.5f, Ppo.clipFraction(logProb, old, 0.3f).getFloat(), EPS);
+        assertEquals(kl, ClippedSurrogate.approxKl(logProb, old).getFloat(), EPS);
+        assertEquals(1f, ClippedSurrogate.clipFraction(logProb, old, 0.1f).getFloat(), EPS);
+        assertEquals(0.5f, ClippedSurrogate.clipFraction(logProb, old, 0.3f).getFloat(), EPS);
     }
 
     @Test

@@ -220,6 +220,46 @@ class OffPolicyEvaluationTest {
         }
     }
 
+    /** The target's whole distribution at any CartPole observation. */
+    static ActionDistribution targetDistribution(double p) {
+        return (obs, rows, out) -> {
+            for (int r = 0; r < rows; r++) {
+                for (int a = 0; a < 2; a++) {
+                    out[r * 2 + a] = probability(p, a, obs[r * 4 + 2], obs[r * 4 + 3]);
+                }
+            }
+        };
+    }
+
+    @Test
+    void aNearlyDeterministicTargetOnLongEpisodesIsWarnedAboutWhereImportanceSamplingFails() {
+        // the README's old demonstration: an epsilon-greedy heuristic logs, its greedy version is the target;
+        // the episodes' final cumulative ratios are all but one 0, so PDIS and WPDIS rest on about one episode
+        Path dir = tmp.resolve("cartpole-greedy");
+        try (Rollout r = Recorder.wrap(Rollouts.same(EnvRegistry.makeVec("CartPole-v1", 16), new Behaviour(0.9, 3),
+                RolloutConfig.builder().length(128).seed(100).build()), dir, DatasetInfo.of("CartPole-v1", 100, 16))) {
+            for (int k = 0; k < 20; k++) {
+                r.next();
+            }
+        }
+        LoggedEpisodes log;
+        try (Rollout replay = Dataset.open(dir).replay(ReplayOptions.once())) {
+            log = LoggedEpisodes.collect(replay, "probs", targetDistribution(1.0));
+        }
+        assertTrue(log.hasStates() && log.behaviourLogged());
+        EpisodeEvaluation e = EpisodeEvaluation.of(log, 0.99);
+        double truth = trueValue(1.0, 0.99, 200, 11);
+        for (EpisodeEstimator estimator : List.of(EpisodeEstimator.pdis(), EpisodeEstimator.wpdis())) {
+            OffPolicyEstimate x = estimator.estimate(e, IntervalMethod.bootstrap(500, 0.95, 1));
+            System.out.printf("%s: %.2f [%.2f, %.2f], truth %.2f, %s%n", x.estimator(), x.value(), x.lower(), x.upper(),
+                    truth, x.warnings());
+            assertTrue(x.weights().low(), x.toString());
+            assertTrue(x.warnings().stream().anyMatch(w -> w.startsWith("effective sample size")), x.toString());
+        }
+        assertTrue(e.weights().effectiveSampleSize() < 10, e.weights().toString());
+        assertTrue(!e.support().warns(), "the behaviour takes every action somewhere: no support warning");
+    }
+
     @Test
     void aBehaviourProbabilityOfZeroForALoggedActionIsRefused() {
         try (Rollout r = Rollouts.same(EnvRegistry.makeVec("CartPole-v1", 2), new Behaviour(0.5, 1),

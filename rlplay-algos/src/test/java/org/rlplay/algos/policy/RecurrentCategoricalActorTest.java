@@ -16,6 +16,7 @@ import ai.djl.ndarray.types.Shape;
 import ai.djl.training.ParameterStore;
 import org.junit.jupiter.api.Test;
 import org.rlplay.env.EnvRegistry;
+import org.rlplay.env.space.Box;
 import org.rlplay.fragment.Fragment;
 import org.rlplay.rollout.Rollout;
 import org.rlplay.rollout.RolloutConfig;
@@ -35,7 +36,7 @@ class RecurrentCategoricalActorTest {
         int n = 4;
         int length = 24;
         try (NDManager m = NDManager.newBaseManager()) {
-            LstmActorCritic net = new LstmActorCritic(2, 8, 6);
+            LstmActorCritic net = new LstmActorCritic(Box.of(-5f, 5f, 4), 2, 8, 6);
             net.initialize(m, DataType.FLOAT32, new Shape(1, 4));
             ParameterStore ps = new ParameterStore(m, false);
             RecurrentCategoricalActor actor = new RecurrentCategoricalActor(net, 2, 1, false);

@@ -17,7 +17,7 @@ import org.rlplay.fragment.FragmentWriter;
 import org.rlplay.record.DatasetInfo;
 import org.rlplay.record.Recorder;
 import org.rlplay.record.RecorderOptions;
-import org.rlplay.record.SpaceJson;
+import org.rlplay.env.space.SpaceJson;
 
 /**
  * Turns a table of logged steps, written by another system, into a dataset that every offline tool

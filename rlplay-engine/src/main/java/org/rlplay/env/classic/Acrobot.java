@@ -1,13 +1,10 @@
 package org.rlplay.env.classic;
 
-import java.util.SplittableRandom;
 import org.rlplay.env.ActionBatch;
-import org.rlplay.env.Env;
 import org.rlplay.env.InvalidActionException;
 import org.rlplay.env.Transition;
 import org.rlplay.env.space.Box;
 import org.rlplay.env.space.Discrete;
-import org.rlplay.env.space.Space;
 
 /**
  * The two-link acrobot swing-up task, a Java transcription of Gymnasium's {@code AcrobotEnv}
@@ -24,9 +21,9 @@ import org.rlplay.env.space.Space;
  * {@code [cos theta1, sin theta1, cos theta2, sin theta2, dtheta1, dtheta2]}.
  *
  * <p>This env is unwrapped: it never truncates. {@code Acrobot-v1}'s 500-step limit is added by
- * {@link ClassicControl#registerAll}. Not thread-safe: use one instance from one thread at a time.
+ * {@link ClassicControl}. Not thread-safe: use one instance from one thread at a time.
  */
-public final class Acrobot implements Env<float[]> {
+public final class Acrobot extends ClassicControlEnv {
     public static final double DT = 0.2;
     public static final double LINK_LENGTH_1 = 1.0;
     public static final double LINK_LENGTH_2 = 1.0;
@@ -84,40 +81,24 @@ public final class Acrobot implements Env<float[]> {
             new float[] {1.0f, 1.0f, 1.0f, 1.0f, (float) MAX_VEL_1, (float) MAX_VEL_2});
     private static final Discrete ACTION_SPACE = new Discrete(3);
 
-    private SplittableRandom rng = new SplittableRandom(0L);
     private double theta1;
     private double theta2;
     private double dtheta1;
     private double dtheta2;
-    private boolean hasState;
     /** Outputs of {@link #dsdt}, kept in fields so that stepping allocates nothing. */
     private double ddtheta1;
     private double ddtheta2;
 
-    @Override
-    public Space observationSpace() {
-        return OBSERVATION_SPACE;
+    public Acrobot() {
+        super("Acrobot", OBSERVATION_SPACE, ACTION_SPACE, 4);
     }
 
     @Override
-    public Space actionSpace() {
-        return ACTION_SPACE;
-    }
-
-    @Override
-    public void reset(long seed, float[] obs, int off) {
-        rng = new SplittableRandom(seed);
-        reset(obs, off);
-    }
-
-    @Override
-    public void reset(float[] obs, int off) {
+    protected void resetState() {
         theta1 = uniformFloat32();
         theta2 = uniformFloat32();
         dtheta1 = uniformFloat32();
         dtheta2 = uniformFloat32();
-        hasState = true;
-        writeObservation(obs, off);
     }
 
     /** {@code np_random.uniform(-0.1, 0.1)} followed by Gymnasium's {@code .astype(np.float32)}. */
@@ -126,10 +107,7 @@ public final class Acrobot implements Env<float[]> {
     }
 
     @Override
-    public void step(ActionBatch actions, int index, float[] obs, int off, Transition out) {
-        if (!hasState) {
-            throw new IllegalStateException("Acrobot: call reset before step");
-        }
+    protected void advance(ActionBatch actions, int index, Transition out) {
         int action = actions.discrete(index);
         if (action < 0 || action > 2) {
             throw new InvalidActionException("Acrobot: action " + action + " is outside Discrete(3)", index);
@@ -177,7 +155,6 @@ public final class Acrobot implements Env<float[]> {
         dtheta2 = Math.min(Math.max(n3, -MAX_VEL_2), MAX_VEL_2);
 
         boolean terminated = -Math.cos(theta1) - Math.cos(theta2 + theta1) > 1.0;
-        writeObservation(obs, off);
         out.set(terminated ? 0.0f : -1.0f, terminated, false);
     }
 
@@ -211,7 +188,8 @@ public final class Acrobot implements Env<float[]> {
         return x;
     }
 
-    private void writeObservation(float[] obs, int off) {
+    @Override
+    protected void writeObservation(float[] obs, int off) {
         obs[off] = (float) Math.cos(theta1);
         obs[off + 1] = (float) Math.sin(theta1);
         obs[off + 2] = (float) Math.cos(theta2);
@@ -220,21 +198,20 @@ public final class Acrobot implements Env<float[]> {
         obs[off + 5] = (float) dtheta2;
     }
 
-    /** A copy of the physical state {@code [theta1, theta2, dtheta1, dtheta2]}. */
-    public double[] state() {
-        return new double[] {theta1, theta2, dtheta1, dtheta2};
+    /** The physical state {@code [theta1, theta2, dtheta1, dtheta2]}. */
+    @Override
+    protected void getState(double[] out) {
+        out[0] = theta1;
+        out[1] = theta2;
+        out[2] = dtheta1;
+        out[3] = dtheta2;
     }
 
-    /** Sets the physical state {@code [theta1, theta2, dtheta1, dtheta2]}. */
-    public void setState(double... state) {
-        if (state.length != 4) {
-            throw new IllegalArgumentException("Acrobot state has 4 elements [theta1, theta2, dtheta1, dtheta2], got "
-                    + state.length);
-        }
-        theta1 = state[0];
-        theta2 = state[1];
-        dtheta1 = state[2];
-        dtheta2 = state[3];
-        hasState = true;
+    @Override
+    protected void putState(double[] in) {
+        theta1 = in[0];
+        theta2 = in[1];
+        dtheta1 = in[2];
+        dtheta2 = in[3];
     }
 }

@@ -1,13 +1,13 @@
 package org.rlplay.env.classic;
 
-import java.util.SplittableRandom;
 import org.rlplay.env.ActionBatch;
-import org.rlplay.env.Env;
+import java.io.DataInput;
+import java.io.DataOutput;
+import java.io.IOException;
 import org.rlplay.env.InvalidActionException;
 import org.rlplay.env.Transition;
 import org.rlplay.env.space.Box;
 import org.rlplay.env.space.Discrete;
-import org.rlplay.env.space.Space;
 
 /**
  * The cart-pole balancing task, a Java transcription of Gymnasium's {@code CartPoleEnv}
@@ -22,9 +22,9 @@ import org.rlplay.env.space.Space;
  * observations are written as float32 {@code [x, x_dot, theta, theta_dot]}.
  *
  * <p>This env is unwrapped: it never truncates. {@code CartPole-v1}'s 500-step limit is added by
- * {@link ClassicControl#registerAll}. Not thread-safe: use one instance from one thread at a time.
+ * {@link ClassicControl}. Not thread-safe: use one instance from one thread at a time.
  */
-public final class CartPole implements Env<float[]> {
+public final class CartPole extends ClassicControlEnv {
     private static final double GRAVITY = 9.8;
     private static final double MASS_CART = 1.0;
     private static final double MASS_POLE = 0.1;
@@ -57,40 +57,24 @@ public final class CartPole implements Env<float[]> {
         OBSERVATION_SPACE = Box.of(low, high);
     }
 
-    private SplittableRandom rng = new SplittableRandom(0L);
     private double x;
     private double xDot;
     private double theta;
     private double thetaDot;
-    private boolean hasState;
     /** Gymnasium's {@code steps_beyond_terminated}; {@code -1} stands for {@code None}. */
     private int stepsBeyondTerminated = -1;
 
-    @Override
-    public Space observationSpace() {
-        return OBSERVATION_SPACE;
+    public CartPole() {
+        super("CartPole", OBSERVATION_SPACE, ACTION_SPACE, 4);
     }
 
     @Override
-    public Space actionSpace() {
-        return ACTION_SPACE;
-    }
-
-    @Override
-    public void reset(long seed, float[] obs, int off) {
-        rng = new SplittableRandom(seed);
-        reset(obs, off);
-    }
-
-    @Override
-    public void reset(float[] obs, int off) {
+    protected void resetState() {
         x = uniform();
         xDot = uniform();
         theta = uniform();
         thetaDot = uniform();
         stepsBeyondTerminated = -1;
-        hasState = true;
-        writeObservation(obs, off);
     }
 
     private double uniform() {
@@ -98,10 +82,7 @@ public final class CartPole implements Env<float[]> {
     }
 
     @Override
-    public void step(ActionBatch actions, int index, float[] obs, int off, Transition out) {
-        if (!hasState) {
-            throw new IllegalStateException("CartPole: call reset before step");
-        }
+    protected void advance(ActionBatch actions, int index, Transition out) {
         int action = actions.discrete(index);
         if (action != 0 && action != 1) {
             throw new InvalidActionException("CartPole: action " + action + " is outside Discrete(2)", index);
@@ -133,36 +114,43 @@ public final class CartPole implements Env<float[]> {
             stepsBeyondTerminated++;
             reward = 0.0f;
         }
-        writeObservation(obs, off);
         out.set(reward, terminated, false);
     }
 
-    private void writeObservation(float[] obs, int off) {
+    @Override
+    protected void writeObservation(float[] obs, int off) {
         obs[off] = (float) x;
         obs[off + 1] = (float) xDot;
         obs[off + 2] = (float) theta;
         obs[off + 3] = (float) thetaDot;
     }
 
-    /** A copy of the physical state {@code [x, x_dot, theta, theta_dot]}. */
-    public double[] state() {
-        return new double[] {x, xDot, theta, thetaDot};
+    /** The physical state {@code [x, x_dot, theta, theta_dot]}. */
+    @Override
+    protected void getState(double[] out) {
+        out[0] = x;
+        out[1] = xDot;
+        out[2] = theta;
+        out[3] = thetaDot;
     }
 
-    /**
-     * Sets the physical state {@code [x, x_dot, theta, theta_dot]} and clears the post-termination
-     * bookkeeping, as if the env had just been reset to this state.
-     */
-    public void setState(double... state) {
-        if (state.length != 4) {
-            throw new IllegalArgumentException("CartPole state has 4 elements [x, x_dot, theta, theta_dot], got "
-                    + state.length);
-        }
-        x = state[0];
-        xDot = state[1];
-        theta = state[2];
-        thetaDot = state[3];
+    /** Sets {@code [x, x_dot, theta, theta_dot]} and clears the post-termination bookkeeping. */
+    @Override
+    protected void putState(double[] in) {
+        x = in[0];
+        xDot = in[1];
+        theta = in[2];
+        thetaDot = in[3];
         stepsBeyondTerminated = -1;
-        hasState = true;
+    }
+
+    @Override
+    protected void saveExtra(DataOutput out) throws IOException {
+        out.writeInt(stepsBeyondTerminated);
+    }
+
+    @Override
+    protected void loadExtra(DataInput in) throws IOException {
+        stepsBeyondTerminated = in.readInt();
     }
 }

@@ -22,5 +22,6 @@ public final class ClassicControl implements EnvProvider {
         registry.accept("MountainCar-v0", () -> new TimeLimit<>(new MountainCar(), 200));
         registry.accept("Acrobot-v1", () -> new TimeLimit<>(new Acrobot(), 500));
         registry.accept("Pendulum-v1", () -> new TimeLimit<>(new Pendulum(), 200));
+        registry.accept("MountainCarContinuous-v0", () -> new TimeLimit<>(new MountainCarContinuous(), 999));
     }
 }

@@ -1,13 +1,10 @@
 package org.rlplay.env.classic;
 
-import java.util.SplittableRandom;
 import org.rlplay.env.ActionBatch;
-import org.rlplay.env.Env;
 import org.rlplay.env.InvalidActionException;
 import org.rlplay.env.Transition;
 import org.rlplay.env.space.Box;
 import org.rlplay.env.space.Discrete;
-import org.rlplay.env.space.Space;
 
 /**
  * The mountain-car task with discrete actions, a Java transcription of Gymnasium's
@@ -22,9 +19,9 @@ import org.rlplay.env.space.Space;
  * (Gymnasium's float64); observations are float32 {@code [position, velocity]}.
  *
  * <p>This env is unwrapped: it never truncates. {@code MountainCar-v0}'s 200-step limit is added by
- * {@link ClassicControl#registerAll}. Not thread-safe: use one instance from one thread at a time.
+ * {@link ClassicControl}. Not thread-safe: use one instance from one thread at a time.
  */
-public final class MountainCar implements Env<float[]> {
+public final class MountainCar extends ClassicControlEnv {
     public static final double MIN_POSITION = -1.2;
     public static final double MAX_POSITION = 0.6;
     public static final double MAX_SPEED = 0.07;
@@ -42,40 +39,21 @@ public final class MountainCar implements Env<float[]> {
             new float[] {(float) MAX_POSITION, (float) MAX_SPEED});
     private static final Discrete ACTION_SPACE = new Discrete(3);
 
-    private SplittableRandom rng = new SplittableRandom(0L);
     private double position;
     private double velocity;
-    private boolean hasState;
 
-    @Override
-    public Space observationSpace() {
-        return OBSERVATION_SPACE;
+    public MountainCar() {
+        super("MountainCar", OBSERVATION_SPACE, ACTION_SPACE, 2);
     }
 
     @Override
-    public Space actionSpace() {
-        return ACTION_SPACE;
-    }
-
-    @Override
-    public void reset(long seed, float[] obs, int off) {
-        rng = new SplittableRandom(seed);
-        reset(obs, off);
-    }
-
-    @Override
-    public void reset(float[] obs, int off) {
+    protected void resetState() {
         position = RESET_LOW + (RESET_HIGH - RESET_LOW) * rng.nextDouble();
         velocity = 0.0;
-        hasState = true;
-        writeObservation(obs, off);
     }
 
     @Override
-    public void step(ActionBatch actions, int index, float[] obs, int off, Transition out) {
-        if (!hasState) {
-            throw new IllegalStateException("MountainCar: call reset before step");
-        }
+    protected void advance(ActionBatch actions, int index, Transition out) {
         int action = actions.discrete(index);
         if (action < 0 || action > 2) {
             throw new InvalidActionException("MountainCar: action " + action + " is outside Discrete(3)", index);
@@ -88,7 +66,6 @@ public final class MountainCar implements Env<float[]> {
             velocity = 0.0;
         }
         boolean terminated = position >= GOAL_POSITION && velocity >= GOAL_VELOCITY;
-        writeObservation(obs, off);
         out.set(-1.0f, terminated, false);
     }
 
@@ -97,24 +74,22 @@ public final class MountainCar implements Env<float[]> {
         return Math.min(Math.max(v, lo), hi);
     }
 
-    private void writeObservation(float[] obs, int off) {
+    @Override
+    protected void writeObservation(float[] obs, int off) {
         obs[off] = (float) position;
         obs[off + 1] = (float) velocity;
     }
 
-    /** A copy of the physical state {@code [position, velocity]}. */
-    public double[] state() {
-        return new double[] {position, velocity};
+    /** The physical state {@code [position, velocity]}. */
+    @Override
+    protected void getState(double[] out) {
+        out[0] = position;
+        out[1] = velocity;
     }
 
-    /** Sets the physical state {@code [position, velocity]}. */
-    public void setState(double... state) {
-        if (state.length != 2) {
-            throw new IllegalArgumentException("MountainCar state has 2 elements [position, velocity], got "
-                    + state.length);
-        }
-        position = state[0];
-        velocity = state[1];
-        hasState = true;
+    @Override
+    protected void putState(double[] in) {
+        position = in[0];
+        velocity = in[1];
     }
 }

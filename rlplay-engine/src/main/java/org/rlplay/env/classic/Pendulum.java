@@ -1,11 +1,8 @@
 package org.rlplay.env.classic;
 
-import java.util.SplittableRandom;
 import org.rlplay.env.ActionBatch;
-import org.rlplay.env.Env;
 import org.rlplay.env.Transition;
 import org.rlplay.env.space.Box;
-import org.rlplay.env.space.Space;
 
 /**
  * The inverted-pendulum swing-up task, a Java transcription of Gymnasium's {@code PendulumEnv}
@@ -24,9 +21,9 @@ import org.rlplay.env.space.Space;
  * evaluated in float32 (a difference of at most one float32 ulp of those terms).
  *
  * <p>This env is unwrapped: it never truncates. {@code Pendulum-v1}'s 200-step limit is added by
- * {@link ClassicControl#registerAll}. Not thread-safe: use one instance from one thread at a time.
+ * {@link ClassicControl}. Not thread-safe: use one instance from one thread at a time.
  */
-public final class Pendulum implements Env<float[]> {
+public final class Pendulum extends ClassicControlEnv {
     /** Gymnasium's default gravity. */
     public static final double DEFAULT_G = 10.0;
     public static final double MAX_SPEED = 8;
@@ -49,10 +46,8 @@ public final class Pendulum implements Env<float[]> {
     private final double g;
     /** {@code 3 * g / (2 * l)}. */
     private final double gravityGain;
-    private SplittableRandom rng = new SplittableRandom(0L);
     private double th;
     private double thdot;
-    private boolean hasState;
 
     /** A pendulum with Gymnasium's default gravity {@code g = 10.0}. */
     public Pendulum() {
@@ -61,6 +56,7 @@ public final class Pendulum implements Env<float[]> {
 
     /** A pendulum with gravity {@code g} (Gymnasium's {@code gym.make("Pendulum-v1", g=g)}). */
     public Pendulum(double g) {
+        super("Pendulum", OBSERVATION_SPACE, ACTION_SPACE, 2);
         if (!Double.isFinite(g)) {
             throw new IllegalArgumentException("Pendulum gravity must be finite, got " + g);
         }
@@ -74,34 +70,13 @@ public final class Pendulum implements Env<float[]> {
     }
 
     @Override
-    public Space observationSpace() {
-        return OBSERVATION_SPACE;
-    }
-
-    @Override
-    public Space actionSpace() {
-        return ACTION_SPACE;
-    }
-
-    @Override
-    public void reset(long seed, float[] obs, int off) {
-        rng = new SplittableRandom(seed);
-        reset(obs, off);
-    }
-
-    @Override
-    public void reset(float[] obs, int off) {
+    protected void resetState() {
         th = -Math.PI + (Math.PI - -Math.PI) * rng.nextDouble();
         thdot = -1.0 + (1.0 - -1.0) * rng.nextDouble();
-        hasState = true;
-        writeObservation(obs, off);
     }
 
     @Override
-    public void step(ActionBatch actions, int index, float[] obs, int off, Transition out) {
-        if (!hasState) {
-            throw new IllegalStateException("Pendulum: call reset before step");
-        }
+    protected void advance(ActionBatch actions, int index, Transition out) {
         float u = Math.min(Math.max(actions.floatAt(index, 0), -MAX_TORQUE_F), MAX_TORQUE_F);
         double an = angleNormalize(th);
         double costs = an * an + 0.1 * (thdot * thdot) + (double) (TORQUE_COST * (u * u));
@@ -111,7 +86,6 @@ public final class Pendulum implements Env<float[]> {
         th = th + newthdot * DT;
         thdot = newthdot;
 
-        writeObservation(obs, off);
         out.set((float) -costs, false, false);
     }
 
@@ -124,24 +98,23 @@ public final class Pendulum implements Env<float[]> {
         return r - Math.PI;
     }
 
-    private void writeObservation(float[] obs, int off) {
+    @Override
+    protected void writeObservation(float[] obs, int off) {
         obs[off] = (float) Math.cos(th);
         obs[off + 1] = (float) Math.sin(th);
         obs[off + 2] = (float) thdot;
     }
 
-    /** A copy of the physical state {@code [th, thdot]}. */
-    public double[] state() {
-        return new double[] {th, thdot};
+    /** The physical state {@code [th, thdot]}. */
+    @Override
+    protected void getState(double[] out) {
+        out[0] = th;
+        out[1] = thdot;
     }
 
-    /** Sets the physical state {@code [th, thdot]}. */
-    public void setState(double... state) {
-        if (state.length != 2) {
-            throw new IllegalArgumentException("Pendulum state has 2 elements [th, thdot], got " + state.length);
-        }
-        th = state[0];
-        thdot = state[1];
-        hasState = true;
+    @Override
+    protected void putState(double[] in) {
+        th = in[0];
+        thdot = in[1];
     }
 }

@@ -1,5 +1,8 @@
 package org.rlplay.env.space;
 
+import java.io.DataInput;
+import java.io.DataOutput;
+import java.io.IOException;
 import java.util.Locale;
 
 /**
@@ -82,6 +85,90 @@ public enum ElementType {
             case INT64: return ((long[]) array)[i];
             case FLOAT32: return ((float[]) array)[i];
             default: return ((double[]) array)[i];
+        }
+    }
+
+    /** Writes elements {@code [from, from + n)} of {@code array} (of {@link #arrayType()}) to {@code out}, exactly. */
+    public void write(DataOutput out, Object array, int from, int n) throws IOException {
+        switch (this) {
+            case BOOL: {
+                boolean[] a = (boolean[]) array;
+                for (int i = from; i < from + n; i++) {
+                    out.writeBoolean(a[i]);
+                }
+                break;
+            }
+            case UINT8: case INT8: out.write((byte[]) array, from, n); break;
+            case INT32: {
+                int[] a = (int[]) array;
+                for (int i = from; i < from + n; i++) {
+                    out.writeInt(a[i]);
+                }
+                break;
+            }
+            case INT64: {
+                long[] a = (long[]) array;
+                for (int i = from; i < from + n; i++) {
+                    out.writeLong(a[i]);
+                }
+                break;
+            }
+            case FLOAT32: {
+                float[] a = (float[]) array;
+                for (int i = from; i < from + n; i++) {
+                    out.writeInt(Float.floatToRawIntBits(a[i]));
+                }
+                break;
+            }
+            default: {
+                double[] a = (double[]) array;
+                for (int i = from; i < from + n; i++) {
+                    out.writeLong(Double.doubleToRawLongBits(a[i]));
+                }
+                break;
+            }
+        }
+    }
+
+    /** Reads what {@link #write} wrote into elements {@code [from, from + n)} of {@code array}. */
+    public void read(DataInput in, Object array, int from, int n) throws IOException {
+        switch (this) {
+            case BOOL: {
+                boolean[] a = (boolean[]) array;
+                for (int i = from; i < from + n; i++) {
+                    a[i] = in.readBoolean();
+                }
+                break;
+            }
+            case UINT8: case INT8: in.readFully((byte[]) array, from, n); break;
+            case INT32: {
+                int[] a = (int[]) array;
+                for (int i = from; i < from + n; i++) {
+                    a[i] = in.readInt();
+                }
+                break;
+            }
+            case INT64: {
+                long[] a = (long[]) array;
+                for (int i = from; i < from + n; i++) {
+                    a[i] = in.readLong();
+                }
+                break;
+            }
+            case FLOAT32: {
+                float[] a = (float[]) array;
+                for (int i = from; i < from + n; i++) {
+                    a[i] = Float.intBitsToFloat(in.readInt());
+                }
+                break;
+            }
+            default: {
+                double[] a = (double[]) array;
+                for (int i = from; i < from + n; i++) {
+                    a[i] = Double.longBitsToDouble(in.readLong());
+                }
+                break;
+            }
         }
     }
 

@@ -22,7 +22,7 @@ import org.rlplay.env.space.Discrete;
 import org.rlplay.env.space.ElementType;
 
 /**
- * Pins the four classic-control envs to Gymnasium's published dynamics: literal first steps
+ * Pins the five classic-control envs to Gymnasium's published dynamics: literal first steps
  * computed by hand from Gymnasium's equations (a plain-Python float64 transcription of the Gymnasium
  * 1.x {@code step} code), multi-step trajectories against {@link GymReference}, termination rules,
  * rewards, reset distributions, seeding and the registered time limits.
@@ -304,6 +304,102 @@ class ClassicControlTest {
             min = Math.min(min, s[0]);
             max = Math.max(max, s[0]);
         }
+        assertTrue(min < -0.59 && max > -0.41, "reset spans the interval: " + min + " .. " + max);
+    }
+
+    // ------------------------------------------------------------------ MountainCarContinuous-v0
+
+    /** Steps from a float64 state (as Gymnasium's {@code env.unwrapped.state = np.array(s)}) and returns the float32 observations and rewards. */
+    private static float[][] mountainCarContinuous(double[] state, float... forces) {
+        MountainCarContinuous env = new MountainCarContinuous();
+        env.setState(state);
+        float[][] out = new float[forces.length][];
+        for (int i = 0; i < forces.length; i++) {
+            float[] obs = new float[2];
+            Transition t = stepFloat(env, forces[i], obs);
+            out[i] = new float[] {obs[0], obs[1], t.reward(), t.terminated() ? 1 : 0};
+            assertFalse(t.truncated());
+            assertArrayEquals(new double[] {obs[0], obs[1]}, env.state(), 0.0, "the state is stored as float32");
+        }
+        return out;
+    }
+
+    @Test
+    void mountainCarContinuousSpacesMatchGymnasium() {
+        MountainCarContinuous env = new MountainCarContinuous();
+        Box obs = assertInstanceOf(Box.class, env.observationSpace());
+        assertArrayEquals(new float[] {-1.2f, -0.07f}, obs.low());
+        assertArrayEquals(new float[] {0.6f, 0.07f}, obs.high());
+        Box act = assertInstanceOf(Box.class, env.actionSpace());
+        assertArrayEquals(new int[] {1}, act.shape());
+        assertArrayEquals(new float[] {-1}, act.low());
+        assertArrayEquals(new float[] {1}, act.high());
+        assertEquals(ElementType.FLOAT32, act.elementType());
+    }
+
+    @Test
+    void mountainCarContinuousStepsMatchHandComputedValues() {
+        // From the float64 state (-0.5, 0): step 1 runs in float64, the next ones in float32.
+        // step 1: v = f32(0.5 * f32(0.0015)) - f32(0.0025 cos(-1.5)) = 0.00057315698..., p = -0.5 + v
+        // reward -0.1 * 0.5^2 = -0.025; a force of -1.5 is clipped to -1 but costs 0.1 * 1.5^2 = 0.225
+        float[][] s = mountainCarContinuous(new double[] {-0.5, 0.0}, 0.5f, 0.5f, -1.5f, 2.0f);
+        assertArrayEquals(new float[] {-0.49942684173583984f, 0.0005731569835916162f, -0.025f, 0}, s[0]);
+        assertArrayEquals(new float[] {-0.49828481674194336f, 0.0011420263908803463f, -0.025f, 0}, s[1]);
+        assertArrayEquals(new float[] {-0.49883246421813965f, -0.0005476458463817835f, -0.225f, 0}, s[2]);
+        assertArrayEquals(new float[] {-0.49806568026542664f, 0.000766777666285634f, -0.4f, 0}, s[3]);
+    }
+
+    @Test
+    void mountainCarContinuousClipsVelocityAndPositionAndStopsAtTheLeftWall() {
+        // 0.069 + 0.0015 - 0.0025 cos(-1.5) > 0.07: clipped to 0.07, then p = -0.5 + 0.07
+        assertArrayEquals(new float[] {-0.43f, 0.07f, -0.1f, 0},
+                mountainCarContinuous(new double[] {-0.5, 0.069}, 1f)[0]);
+        assertArrayEquals(new float[] {-1.2f, 0f, -0.1f, 0},
+                mountainCarContinuous(new double[] {-1.19, -0.05}, -1f)[0], "inelastic collision with the left wall");
+    }
+
+    @Test
+    void mountainCarContinuousTerminatesAtTheGoalWithTheBonus() {
+        // 0.44 + 0.02 + 0.3 * 0.0015 - 0.0025 cos(1.32) >= 0.45, moving right: 100 - 0.1 * 0.3^2
+        assertArrayEquals(new float[] {0.45982956886291504f, 0.019829561933875084f, 99.991f, 1},
+                mountainCarContinuous(new double[] {0.44, 0.02}, 0.3f)[0]);
+        // Short of the goal and moving back: no bonus, no end.
+        assertArrayEquals(new float[] {0.3993071913719177f, -0.030692802742123604f, 0f, 0},
+                mountainCarContinuous(new double[] {0.43, -0.03}, 0f)[0]);
+    }
+
+    @Test
+    void mountainCarContinuousTrajectoryKeepsGymnasiumsFloat32State() {
+        // 40 steps computed by Gymnasium 1.2.2 under NumPy 2.2.6; the same steps in float64 throughout
+        // end at velocity -0.0030128853395581245, which rounds to a different float32.
+        float[] forces = {0.9f, -0.4f, 0.25f, 1.3f, -1.1f, 0.0f, 0.6f, -0.8f};
+        MountainCarContinuous env = new MountainCarContinuous();
+        env.setState(-0.52, 0.001);
+        float[] obs = new float[2];
+        for (int i = 0; i < 40; i++) {
+            stepFloat(env, forces[i % forces.length], obs);
+        }
+        assertArrayEquals(new double[] {-0.5081759095191956, -0.0030128839425742626}, env.state(), 0.0);
+    }
+
+    @Test
+    void mountainCarContinuousResetIsUniformAndHeldInFloat64() {
+        MountainCarContinuous env = new MountainCarContinuous();
+        float[] obs = new float[2];
+        double min = Double.POSITIVE_INFINITY;
+        double max = Double.NEGATIVE_INFINITY;
+        boolean wide = false;
+        for (long seed = 0; seed < 500; seed++) {
+            env.reset(seed, obs, 0);
+            double[] s = env.state();
+            assertTrue(s[0] >= -0.6 && s[0] < -0.4, "position " + s[0]);
+            assertEquals(0.0, s[1], 0.0);
+            assertArrayEquals(toFloats(s), obs);
+            wide |= s[0] != (float) s[0];
+            min = Math.min(min, s[0]);
+            max = Math.max(max, s[0]);
+        }
+        assertTrue(wide, "Gymnasium keeps the reset state in float64");
         assertTrue(min < -0.59 && max > -0.41, "reset spans the interval: " + min + " .. " + max);
     }
 
@@ -597,7 +693,7 @@ class ClassicControlTest {
     // ------------------------------------------------------------------ all four
 
     private static final List<Supplier<Env>> ALL =
-            List.of(CartPole::new, MountainCar::new, Acrobot::new, Pendulum::new);
+            List.of(CartPole::new, MountainCar::new, Acrobot::new, Pendulum::new, MountainCarContinuous::new);
 
     @Test
     void seedingIsReproducible() {
@@ -669,6 +765,7 @@ class ClassicControlTest {
         assertThrows(IllegalStateException.class, () -> step(new MountainCar(), 0, new float[2]));
         assertThrows(IllegalStateException.class, () -> step(new Acrobot(), 0, new float[6]));
         assertThrows(IllegalStateException.class, () -> stepFloat(new Pendulum(), 0f, new float[3]));
+        assertThrows(IllegalStateException.class, () -> stepFloat(new MountainCarContinuous(), 0f, new float[2]));
         CartPole cp = new CartPole();
         cp.reset(0, new float[4], 0);
         assertThrows(IllegalArgumentException.class, () -> step(cp, 2, new float[4]));
@@ -737,6 +834,7 @@ class ClassicControlTest {
         assertTimeLimit("MountainCar-v0", MountainCar.class, 200, 1);
         assertTimeLimit("Acrobot-v1", Acrobot.class, 500, 1);
         assertTimeLimit("Pendulum-v1", Pendulum.class, 200, -1);
+        assertTimeLimit("MountainCarContinuous-v0", MountainCarContinuous.class, 999, -1);
     }
 
     /** Runs {@code limit} steps without terminating and checks that exactly the last one truncates. */
@@ -757,8 +855,10 @@ class ClassicControlTest {
                 assertEquals(i == limit, t.truncated(), id + " truncated flag at step " + i);
                 if (type == CartPole.class) {
                     assertEquals(1.0f, t.reward());
-                } else if (type != Pendulum.class) {
+                } else if (type == MountainCar.class || type == Acrobot.class) {
                     assertEquals(-1.0f, t.reward());
+                } else if (type == MountainCarContinuous.class) {
+                    assertEquals(0.0f, t.reward(), "no force, no cost");
                 }
             }
         }

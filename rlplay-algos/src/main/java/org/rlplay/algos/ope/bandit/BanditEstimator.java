@@ -1,6 +1,7 @@
 package org.rlplay.algos.ope.bandit;
 
-import org.apache.commons.statistics.distribution.NormalDistribution;
+import org.rlplay.algos.ope.OffPolicyEstimate;
+import org.rlplay.algos.ope.IntervalMethod;
 
 /**
  * An off-policy estimator of a target policy's value {@code V(pi) = E_x E_{a ~ pi(.|x)} [r]} from
@@ -88,6 +89,45 @@ public final class BanditEstimator {
         return new BanditEstimator(RowTerms.Form.SWITCH_DR, tau, "switch-dr(" + format(tau) + ")");
     }
 
+    /** The names {@link #byName} knows, as a user types them. */
+    public static final String NAMES = "dm, ips, clipped-ips(CAP), snips, dr, sndr, switch-dr(TAU)";
+
+    /**
+     * The estimator called {@code name}, as {@link #name()} spells it: {@code dm, ips, snips, dr,
+     * sndr}, {@code clipped-ips(CAP)} and {@code switch-dr(TAU)} with a number (case-insensitive,
+     * spaces ignored).
+     *
+     * @throws IllegalArgumentException naming the unknown estimator and listing the known ones
+     */
+    public static BanditEstimator byName(String name) {
+        String n = name.replace(" ", "").toLowerCase(java.util.Locale.ROOT);
+        switch (n) {
+            case "dm":
+                return dm();
+            case "ips":
+                return ips();
+            case "snips":
+                return snips();
+            case "dr":
+                return dr();
+            case "sndr":
+                return sndr();
+            default:
+                break;
+        }
+        java.util.regex.Matcher m = java.util.regex.Pattern.compile("(clipped-ips|switch-dr)\\((.+)\\)").matcher(n);
+        if (m.matches()) {
+            double parameter;
+            try {
+                parameter = Double.parseDouble(m.group(2));
+            } catch (NumberFormatException e) {
+                throw new IllegalArgumentException("estimator '" + name + "': " + m.group(2) + " is not a number");
+            }
+            return m.group(1).equals("clipped-ips") ? clippedIps(parameter) : switchDr(parameter);
+        }
+        throw new IllegalArgumentException("unknown bandit estimator '" + name + "'; known: " + NAMES);
+    }
+
     private static String format(double x) {
         return x == Math.rint(x) && Math.abs(x) < 1e15 ? Long.toString((long) x) : Double.toString(x);
     }
@@ -124,27 +164,29 @@ public final class BanditEstimator {
      *     or a normal interval is asked of an estimator that is not a sample mean
      */
     public OffPolicyEstimate estimate(BanditEvaluation e, IntervalMethod interval) {
-        RowTerms terms = terms(e);
-        double value = terms.value();
-        double lower;
-        double upper;
-        if (interval instanceof IntervalMethod.Normal normal) {
-            if (!isSampleMean()) {
-                throw new IllegalArgumentException(name + " is a ratio of means, not a sample mean of per-row terms: "
-                        + "a normal interval does not apply to it; use IntervalMethod.bootstrap");
-            }
-            double z = NormalDistribution.of(0, 1).inverseCumulativeProbability(0.5 + normal.level() / 2);
-            double half = z * terms.baseStandardDeviation(value) / Math.sqrt(terms.rows);
-            lower = value - half;
-            upper = value + half;
-        } else {
-            IntervalMethod.Bootstrap bootstrap = (IntervalMethod.Bootstrap) interval;
-            double[] replicates = PoissonBootstrap.replicates(terms, bootstrap.resamples(), bootstrap.seed());
-            double tail = (1 - bootstrap.level()) / 2;
-            lower = replicates.length == 0 ? Double.NaN : PoissonBootstrap.quantile(replicates, tail);
-            upper = replicates.length == 0 ? Double.NaN : PoissonBootstrap.quantile(replicates, 1 - tail);
+        return statistics(e, 0, interval).estimate();
+    }
+
+    /**
+     * The sufficient statistics of this estimator on {@code partition}, a slice of a larger log
+     * whose row 0 is the log's row {@code firstRow}: merged over every partition
+     * ({@link BanditStatistics#merge}), they give what {@link #estimate} gives on the whole log
+     * (the same bootstrap draws included). {@code estimate(e, m)} is
+     * {@code statistics(e, 0, m).estimate()}.
+     *
+     * @throws IllegalArgumentException if the estimator needs a reward model and {@code partition}
+     *     has none, a normal interval is asked of an estimator that is not a sample mean, or
+     *     {@code firstRow < 0}
+     */
+    public BanditStatistics statistics(BanditEvaluation partition, long firstRow, IntervalMethod interval) {
+        if (firstRow < 0) {
+            throw new IllegalArgumentException(name + ": a partition's first row must be >= 0, got " + firstRow);
         }
-        return new OffPolicyEstimate(name, value, lower, upper, interval, e.weights(), e.support());
+        if (interval instanceof IntervalMethod.Normal && !isSampleMean()) {
+            throw new IllegalArgumentException(name + " is a ratio of means, not a sample mean of per-row terms: "
+                    + "a normal interval does not apply to it; use IntervalMethod.bootstrap");
+        }
+        return BanditStatistics.of(name, terms(partition), partition, firstRow, interval);
     }
 
     private RowTerms terms(BanditEvaluation e) {

@@ -1,5 +1,7 @@
 package org.rlplay.algos.ope.bandit;
 
+import org.rlplay.algos.ope.WeightDiagnostics;
+import org.rlplay.algos.ope.Support;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;

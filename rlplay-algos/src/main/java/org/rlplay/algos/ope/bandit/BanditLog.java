@@ -1,5 +1,6 @@
 package org.rlplay.algos.ope.bandit;
 
+import org.rlplay.algos.ope.Support;
 import java.util.Optional;
 
 /**

@@ -89,14 +89,4 @@ final class RowTerms {
     static double combine(double count, double sumBase, double sumNum, double sumDen) {
         return sumBase / count + (sumDen != 0 ? sumNum / sumDen : 0);
     }
-
-    /** The sample standard deviation (n - 1) of the base terms about their mean {@code mean}; 0 for one row. */
-    double baseStandardDeviation(double mean) {
-        double squares = 0;
-        for (int i = 0; i < rows; i++) {
-            double d = base(i) - mean;
-            squares += d * d;
-        }
-        return rows > 1 ? Math.sqrt(squares / (rows - 1)) : 0;
-    }
 }

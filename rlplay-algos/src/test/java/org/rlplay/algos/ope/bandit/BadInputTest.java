@@ -1,5 +1,6 @@
 package org.rlplay.algos.ope.bandit;
 
+import org.rlplay.algos.ope.IntervalMethod;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 

@@ -1,5 +1,9 @@
 package org.rlplay.algos.ope.bandit;
 
+import org.rlplay.algos.ope.OffPolicyEstimate;
+import org.rlplay.algos.ope.IntervalMethod;
+import org.rlplay.algos.ope.WeightDiagnostics;
+import org.rlplay.algos.ope.PoissonBootstrap;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNotEquals;

@@ -1,5 +1,7 @@
 package org.rlplay.algos.ope.bandit;
 
+import org.rlplay.algos.ope.OffPolicyEstimate;
+import org.rlplay.algos.ope.IntervalMethod;
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertNotEquals;

@@ -1,5 +1,8 @@
 package org.rlplay.algos.ope.bandit;
 
+import org.rlplay.algos.ope.OffPolicyEstimate;
+import org.rlplay.algos.ope.IntervalMethod;
+import org.rlplay.algos.ope.Support;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
@@ -28,7 +31,8 @@ class SupportTest {
         assertTrue(s.warning().startsWith("the target puts mean probability 0.2000 (on 2 rows) on actions the behaviour "
                 + "gives probability 0 there (2)"), s.warning());
         OffPolicyEstimate e = BanditEstimator.ips().estimate(BanditEvaluation.of(log, target), IntervalMethod.normal(0.9));
-        assertEquals(List.of(s.warning()), e.warnings());
+        // first the support warning, then (three rows are fewer than ten effective ones) the sample-size one
+        assertEquals(List.of(s.warning(), e.weights().warning()), e.warnings());
     }
 
     @Test
@@ -40,8 +44,8 @@ class SupportTest {
         assertEquals("", s.warning());
         assertEquals(0, s.rowsAffected());
         assertEquals(List.of(), s.actions());
-        assertEquals(List.of(), BanditEstimator.ips().estimate(BanditEvaluation.of(log, target),
-                IntervalMethod.normal(0.9)).warnings());
+        OffPolicyEstimate e = BanditEstimator.ips().estimate(BanditEvaluation.of(log, target), IntervalMethod.normal(0.9));
+        assertEquals(List.of(e.weights().warning()), e.warnings(), "only that three rows are too few");
     }
 
     @Test
@@ -95,6 +99,6 @@ class SupportTest {
         assertTrue(e.weights().effectiveSampleSize() < 1.1, e.weights().toString());
         List<String> warnings = BanditEstimator.snips().estimate(e, IntervalMethod.bootstrap(50, 0.9, 1)).warnings();
         assertEquals(1, warnings.size());
-        assertTrue(warnings.get(0).startsWith("effective sample size 1.0 of 200 rows"), warnings.get(0));
+        assertTrue(warnings.get(0).startsWith("effective sample size 1.0 of 200 ("), warnings.get(0));
     }
 }

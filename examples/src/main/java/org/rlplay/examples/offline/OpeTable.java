@@ -1,0 +1,106 @@
+package org.rlplay.examples.offline;
+
+import com.google.gson.GsonBuilder;
+import java.io.IOException;
+import java.io.PrintWriter;
+import java.io.Writer;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import org.apache.commons.csv.CSVFormat;
+import org.apache.commons.csv.CSVPrinter;
+import org.rlplay.algos.ope.IntervalMethod;
+import org.rlplay.algos.ope.OffPolicyEstimate;
+
+/**
+ * The result of {@code rlplay ope}: one row per estimator (estimate, interval, effective sample
+ * size, warnings), printed as an aligned table and written as CSV ({@code ope.csv}, one row per
+ * estimator, warnings joined by {@code "; "}) and JSON ({@code ope.json}: the title, and per
+ * estimator every field with the warnings as a list). Immutable; used on one thread.
+ *
+ * @param title     one line saying what was evaluated on what
+ * @param estimates the estimates, in the order to show them
+ */
+public record OpeTable(String title, List<OffPolicyEstimate> estimates) {
+    /** The CSV and JSON columns. */
+    static final String[] HEADER = {"estimator", "estimate", "lower", "upper", "level", "interval",
+        "effective_sample_size", "rows", "max_weight", "mean_weight", "warnings"};
+
+    public OpeTable {
+        estimates = List.copyOf(estimates);
+    }
+
+    /** Prints the table: a title, a header, one line per estimator, then its warnings indented. */
+    public void print(PrintWriter out) {
+        out.println(title);
+        out.printf("  %-16s %10s  %-23s %12s %10s%n", "estimator", "estimate", "interval", "ESS", "max weight");
+        for (OffPolicyEstimate e : estimates) {
+            String interval = String.format("[%.4f, %.4f]", e.lower(), e.upper());
+            out.printf("  %-16s %10.4f  %-23s %12s %10.3g%n", e.estimator(), e.value(), interval,
+                    String.format("%.1f/%d", e.weights().effectiveSampleSize(), e.weights().rows()),
+                    e.weights().maxWeight());
+        }
+        List<String> warnings = new ArrayList<>();
+        for (OffPolicyEstimate e : estimates) {
+            for (String w : e.warnings()) {
+                if (!warnings.contains(w)) {
+                    warnings.add(w);
+                }
+            }
+        }
+        String level = estimates.isEmpty() ? "" : String.format("%.0f%%", 100 * estimates.get(0).interval().level());
+        out.printf("  intervals: %s %s; ESS: Kish's effective sample size of the importance weights%n", level,
+                estimates.isEmpty() ? "" : describe(estimates.get(0).interval()).replace("(", "").replace(")", ""));
+        for (String w : warnings) {
+            out.println("  warning: " + w);
+        }
+        out.flush();
+    }
+
+    private static String describe(IntervalMethod m) {
+        return m instanceof IntervalMethod.Bootstrap b
+                ? "(bootstrap, " + b.resamples() + " resamples, seed " + b.seed() + ")" : "(normal)";
+    }
+
+    /** Writes {@code dir/ope.csv} and {@code dir/ope.json} (creating {@code dir}); returns the two paths. */
+    public List<Path> write(Path dir) throws IOException {
+        Files.createDirectories(dir);
+        Path csv = dir.resolve("ope.csv");
+        Path json = dir.resolve("ope.json");
+        try (Writer w = Files.newBufferedWriter(csv, StandardCharsets.UTF_8);
+             CSVPrinter p = new CSVPrinter(w, CSVFormat.DEFAULT.builder().setHeader(HEADER).get())) {
+            for (OffPolicyEstimate e : estimates) {
+                p.printRecord(e.estimator(), e.value(), e.lower(), e.upper(), e.interval().level(),
+                        describe(e.interval()).replaceAll("[()]", ""), e.weights().effectiveSampleSize(),
+                        e.weights().rows(), e.weights().maxWeight(), e.weights().meanWeight(),
+                        String.join("; ", e.warnings()));
+            }
+        }
+        Map<String, Object> root = new LinkedHashMap<>();
+        root.put("title", title);
+        List<Map<String, Object>> rows = new ArrayList<>();
+        for (OffPolicyEstimate e : estimates) {
+            Map<String, Object> row = new LinkedHashMap<>();
+            row.put("estimator", e.estimator());
+            row.put("estimate", e.value());
+            row.put("lower", e.lower());
+            row.put("upper", e.upper());
+            row.put("level", e.interval().level());
+            row.put("interval", describe(e.interval()).replaceAll("[()]", ""));
+            row.put("effective_sample_size", e.weights().effectiveSampleSize());
+            row.put("rows", e.weights().rows());
+            row.put("max_weight", e.weights().maxWeight());
+            row.put("mean_weight", e.weights().meanWeight());
+            row.put("warnings", e.warnings());
+            rows.add(row);
+        }
+        root.put("estimates", rows);
+        Files.writeString(json, new GsonBuilder().setPrettyPrinting().disableHtmlEscaping().serializeSpecialFloatingPointValues().create()
+                .toJson(root) + "\n", StandardCharsets.UTF_8);
+        return List.of(csv, json);
+    }
+}
