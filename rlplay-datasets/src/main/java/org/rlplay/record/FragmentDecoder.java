@@ -227,6 +227,17 @@ final class FragmentDecoder {
                 }
                 break;
             }
+            case RECORD: {
+                for (int row = 0; row < rows; row++) {
+                    requireValue(r, d, row);
+                    if (r.getInteger() != row % length) {
+                        throw new Corrupt("row " + row + " holds record " + r.getInteger() + ", rows are env-major so it is "
+                                + row % length);
+                    }
+                    consume(r);
+                }
+                break;
+            }
             case PADDING: skip(r, d); break;
             case START_ACT: boundary(r, d, f.column("act"), 0, true); break;
             case START_REW: boundary(r, d, f.column("rew"), 0, true); break;

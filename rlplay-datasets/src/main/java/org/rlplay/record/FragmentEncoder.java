@@ -275,6 +275,14 @@ final class FragmentEncoder {
                 dictionaryPage(d, pw, dictionaryInts, null, numEnvs, f.envOffset(), f.envOffset() + numEnvs - 1L);
                 break;
             }
+            case RECORD: {
+                int[] values = (int[]) scratch(ElementType.INT32, rows);
+                for (int r = 0; r < rows; r++) {
+                    values[r] = r % length;
+                }
+                plainPage(d, pw, ElementType.INT32, values, rows, null, 1);
+                break;
+            }
             case PADDING: {
                 boolean[] fin = f.fin();
                 for (int j = 0; j < numEnvs; j++) {

@@ -101,6 +101,26 @@ public final class FragmentReader implements AutoCloseable {
         return metadata;
     }
 
+    /** The env id the file was recorded on (or imported for). */
+    public String envId() {
+        return metadata.envId();
+    }
+
+    /** The recording run that wrote the file. */
+    public int run() {
+        return metadata.run();
+    }
+
+    /** The run's attributes. */
+    public java.util.Map<String, String> attributes() {
+        return metadata.attributes();
+    }
+
+    /** The footer's rlplay metadata as JSON (the format is {@code FileMetadata}'s, README "Datasets"). */
+    public String metadataJson() {
+        return metadata.toJson();
+    }
+
     /** The layout of the file's fragments. */
     public Layout layout() {
         return metadata.layout();

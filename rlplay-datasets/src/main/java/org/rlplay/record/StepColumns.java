@@ -41,6 +41,8 @@ public final class StepColumns {
     public static final String ENV = "env";
     public static final String FRAGMENT = "fragment";
     public static final String COLLECTOR = "collector";
+    /** The record index t of the row within its fragment (0..T-1), for engines that reorder rows. */
+    public static final String RECORD = "record";
     public static final String PADDING = "padding";
     public static final String EPISODE_ORDER = "episode_order";
     public static final String START_ACTION = "start_action";
@@ -60,7 +62,7 @@ public final class StepColumns {
     /** The kinds of column, each with one fixed mapping to fragment fields (see {@link FragmentEncoder}). */
     enum Kind {
         EPISODE_ID, STEP, OBS, ACT, REW, TERMINATED, TRUNCATED, FINAL_OBS, ENV_INFO, ACTOR, EPISODE_RETURN,
-        EPISODE_LENGTH, ACTOR_VERSION, ENV, FRAGMENT, COLLECTOR, PADDING, EPISODE_ORDER, START_ACT, START_REW,
+        EPISODE_LENGTH, ACTOR_VERSION, ENV, FRAGMENT, COLLECTOR, RECORD, PADDING, EPISODE_ORDER, START_ACT, START_REW,
         START_DONE, START_TRUNC, START_FINAL_OBS, END_OBS, END_STEP, END_ACTOR, STATE_IN
     }
 
@@ -116,6 +118,7 @@ public final class StepColumns {
         c.add(new Col(Kind.ENV, ENV, ElementType.INT32, scalar, false, -1));
         c.add(new Col(Kind.FRAGMENT, FRAGMENT, ElementType.INT64, scalar, false, -1));
         c.add(new Col(Kind.COLLECTOR, COLLECTOR, ElementType.INT32, scalar, false, -1));
+        c.add(new Col(Kind.RECORD, RECORD, ElementType.INT32, scalar, false, -1));
         c.add(new Col(Kind.PADDING, PADDING, ElementType.BOOL, scalar, false, -1));
         c.add(new Col(Kind.EPISODE_ORDER, EPISODE_ORDER, ElementType.INT32, scalar, true, -1));
         c.add(new Col(Kind.START_ACT, START_ACTION, actType, act, true, -1));

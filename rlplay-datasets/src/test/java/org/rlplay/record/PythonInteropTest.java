@@ -55,10 +55,10 @@ class PythonInteropTest {
             import json, sys, duckdb
             rows = duckdb.sql(f'''
                 SELECT fragment, env,
-                       row_number() OVER (PARTITION BY filename, fragment, env ORDER BY file_row_number) - 1 AS t,
+                       record AS t,
                        observation AS s, action AS a, reward AS r,
                        coalesce(final_observation, end_observation,
-                                lead(observation) OVER (PARTITION BY filename, fragment, env ORDER BY file_row_number)) AS s2,
+                                lead(observation) OVER (PARTITION BY filename, fragment, env ORDER BY record)) AS s2,
                        terminated, truncated, padding, date
                 FROM read_parquet('{sys.argv[1]}/**/*.parquet', hive_partitioning = true, filename = true,
                                   file_row_number = true)
