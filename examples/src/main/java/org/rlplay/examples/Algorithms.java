@@ -5,8 +5,8 @@ import java.util.List;
 import java.util.function.Supplier;
 import java.util.stream.Collectors;
 import org.rlplay.env.space.Space;
-import org.rlplay.examples.offline.BehaviourCloning;
-import org.rlplay.examples.offline.ConservativeDqn;
+import org.rlplay.examples.BehaviourCloning;
+import org.rlplay.examples.ConservativeDqn;
 import org.rlplay.examples.usage.UsageException;
 
 /** The algorithms the command line knows, by {@code --algo} name: online ones, then offline ones. Immutable. */

@@ -1,5 +1,6 @@
 package org.rlplay.examples;
 
+import org.rlplay.examples.cli.Main;
 import java.io.PrintWriter;
 import java.io.StringWriter;
 import picocli.CommandLine;

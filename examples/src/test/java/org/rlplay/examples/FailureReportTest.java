@@ -1,5 +1,6 @@
 package org.rlplay.examples;
 
+import org.rlplay.examples.cli.Main;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;

@@ -16,7 +16,7 @@ import org.rlplay.examples.Algorithm;
 import org.rlplay.examples.Algorithms;
 import org.rlplay.examples.envs.EnvSpec;
 import org.rlplay.examples.envs.Envs;
-import org.rlplay.examples.offline.RecordCommand;
+import org.rlplay.examples.cli.RecordCommand;
 import org.rlplay.examples.train.ActorRollouts;
 import org.rlplay.examples.train.Checkpoint;
 import org.rlplay.examples.train.Evaluation;

@@ -12,7 +12,7 @@ import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
-import org.rlplay.examples.Main;
+import org.rlplay.examples.cli.Main;
 import org.rlplay.record.Dataset;
 import picocli.CommandLine;
 

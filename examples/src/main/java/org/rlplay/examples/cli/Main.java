@@ -1,4 +1,4 @@
-package org.rlplay.examples;
+package org.rlplay.examples.cli;
 
 import org.rlplay.examples.cli.BrokerCli;
 import org.rlplay.examples.cli.CollectCommand;
@@ -6,10 +6,10 @@ import org.rlplay.examples.cli.CollectorCli;
 import org.rlplay.examples.cli.EvalCommand;
 import org.rlplay.examples.cli.TrainCommand;
 import org.rlplay.examples.cli.VenvCommand;
-import org.rlplay.examples.offline.BanditDemoCommand;
-import org.rlplay.examples.offline.ImportCommand;
-import org.rlplay.examples.offline.OpeCommand;
-import org.rlplay.examples.offline.RecordCommand;
+import org.rlplay.examples.cli.BanditDemoCommand;
+import org.rlplay.examples.cli.ImportCommand;
+import org.rlplay.examples.cli.OpeCommand;
+import org.rlplay.examples.cli.RecordCommand;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Model.CommandSpec;

@@ -1,4 +1,4 @@
-package org.rlplay.examples.offline;
+package org.rlplay.examples.cli;
 
 import ai.djl.ndarray.NDManager;
 import java.io.IOException;
@@ -19,6 +19,9 @@ import org.rlplay.algos.ope.bandit.LoggedDecisions;
 import org.rlplay.env.EnvRegistry;
 import org.rlplay.env.bandit.Bandits;
 import org.rlplay.env.bandit.ContextualBandit;
+import org.rlplay.examples.offline.BanditLoggingPolicy;
+import org.rlplay.examples.offline.BanditNet;
+import org.rlplay.examples.offline.OpeTable;
 import org.rlplay.fragment.Fragment;
 import org.rlplay.rollout.Rollout;
 import org.rlplay.rollout.RolloutConfig;

@@ -1,4 +1,4 @@
-package org.rlplay.examples.offline;
+package org.rlplay.examples.cli;
 
 import java.io.IOException;
 import java.io.PrintWriter;

@@ -1,4 +1,4 @@
-package org.rlplay.examples.offline;
+package org.rlplay.examples.cli;
 
 import java.io.PrintWriter;
 import java.nio.file.Path;
@@ -9,6 +9,9 @@ import org.rlplay.algos.ope.LoggedEpisodes;
 import org.rlplay.env.space.Discrete;
 import org.rlplay.examples.envs.EnvSpec;
 import org.rlplay.examples.envs.Envs;
+import org.rlplay.examples.offline.CheckpointPolicy;
+import org.rlplay.examples.offline.EpsilonGreedyBehaviour;
+import org.rlplay.examples.offline.GreedyProbabilities;
 import org.rlplay.examples.usage.UsageException;
 import org.rlplay.fragment.Fragment;
 import org.rlplay.record.Dataset;

@@ -1,4 +1,4 @@
-package org.rlplay.examples.offline;
+package org.rlplay.examples;
 
 import static org.rlplay.examples.train.Hyperparameters.require;
 import static org.rlplay.examples.train.Hyperparameters.requireWidths;

@@ -1,4 +1,4 @@
-package org.rlplay.examples.offline;
+package org.rlplay.examples.cli;
 
 import static org.rlplay.examples.usage.UsageException.require;
 
@@ -12,6 +12,9 @@ import org.rlplay.env.space.Discrete;
 import org.rlplay.env.space.Space;
 import org.rlplay.examples.envs.EnvSpec;
 import org.rlplay.examples.envs.Envs;
+import org.rlplay.examples.offline.CartPoleHeuristic;
+import org.rlplay.examples.offline.CheckpointPolicy;
+import org.rlplay.examples.offline.EpsilonGreedyBehaviour;
 import org.rlplay.examples.train.Checkpoint;
 import org.rlplay.examples.usage.UsageException;
 import org.rlplay.fragment.Episodes;
