@@ -14,6 +14,13 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.rlplay.kafka.BrokerConfig;
 import org.rlplay.kafka.KafkaBroker;
+import org.rlplay.kafka.KafkaRollout;
+import org.rlplay.kafka.KafkaRollouts;
+import org.rlplay.kafka.KafkaSettings;
+import org.rlplay.kafka.ReplayStart;
+import org.rlplay.record.Dataset;
+import org.rlplay.record.ReplayOptions;
+import org.rlplay.rollout.Rollout;
 
 /**
  * The command line's Kafka path against a real broker: {@code rlplay collector} twice and
@@ -48,6 +55,22 @@ class KafkaModeTest {
                 List<String> metrics = Files.readAllLines(run.resolve("metrics.csv"));
                 assertTrue(metrics.size() > 1, "metrics rows were written");
                 assertTrue(learner.out().contains("episodes "), learner::toString);
+
+                // the topic is a recording: sink it into a dataset and replay it, bit for bit
+                Path data = tmp.resolve("data");
+                Cli sink = Cli.run("sink", "--bootstrap", bootstrap, "--env", "CartPole-v1", "--envs", "4", "-T", "16",
+                        "--out", data.toString());
+                assertEquals(0, sink.code(), sink::toString);
+                assertTrue(sink.out().contains("wrote " + 2 * iterations + " fragments"), sink::toString);
+                Dataset dataset = Dataset.open(data);
+                assertEquals(2 * iterations, dataset.numFragments());
+                try (KafkaRollout topic = KafkaRollouts.replay(KafkaSettings.of(bootstrap), dataset.spec(),
+                        KafkaRollouts.FRAGMENTS_TOPIC, ReplayStart.beginning());
+                     Rollout replay = dataset.replay(ReplayOptions.once())) {
+                    for (int k = 0; k < 2 * iterations; k++) {
+                        assertEquals(RolloutFingerprint.of(topic.next()), RolloutFingerprint.of(replay.next()), "fragment " + k);
+                    }
+                }
             } finally {
                 pool.shutdownNow();
                 assertTrue(pool.awaitTermination(30, TimeUnit.SECONDS), "collector threads ended");

@@ -67,8 +67,8 @@ public final class KafkaRollouts {
      * handed (duplicates and older incarnations dropped likewise, collectors' failure records skipped,
      * no lag bound, nothing committed).
      * {@link Rollout#hasNext()} turns false at that end; {@link Rollout#lag} is 0. To turn a topic
-     * into a dataset on disk, iterate this rollout into the dataset writer (the Parquet dataset module
-     * is not part of this build yet; this rollout is the seam it plugs into).
+     * into a Parquet dataset, wrap this rollout in {@code org.rlplay.record.Recorder.wrap} and iterate
+     * it ({@code rlplay sink} does).
      */
     public static KafkaRollout replay(KafkaSettings settings, FragmentSpec spec, String topic, ReplayStart start) {
         return KafkaFragmentRollout.replay(settings, spec, topic, start);
