@@ -53,7 +53,7 @@ public final class TrainCommand implements Callable<Integer> {
     @Spec
     CommandSpec spec;
 
-    @Option(names = "--algo", description = "Algorithm: a2c, ddqn, ppo, a2c-lstm or sac; with --data bc or cql"
+    @Option(names = "--algo", description = "Algorithm: a2c, ddqn, ppo, a2c-lstm or sac; with --data bc, cql or banditnet (a contextual-bandit log)"
             + " (required unless --resume); ppo takes discrete or continuous actions, sac continuous ones.")
     String algo;
 
@@ -66,7 +66,7 @@ public final class TrainCommand implements Callable<Integer> {
     List<String> kwargs = new ArrayList<>();
 
     @Option(names = "--steps", description = "Budget: env steps (default: the algorithm's, 500000); with --data,"
-            + " updates (bc 2000, cql 10000).")
+            + " updates (bc 2000, cql 10000, banditnet 4500: 1500 per lambda).")
     Long steps;
 
     @Option(names = "--seed", description = "Seed of envs, weights and sampling (default: 1).")
@@ -107,7 +107,7 @@ public final class TrainCommand implements Callable<Integer> {
     String progress;
 
     @Option(names = "--data", paramLabel = "DIR", description = "Train offline from this recorded dataset (rlplay record),"
-            + " without touching the env; --algo bc or cql.")
+            + " without touching the env; --algo bc, cql or banditnet.")
     Path data;
 
     @Option(names = "--eval-episodes", defaultValue = "20", description = "With --data: greedy episodes to evaluate the"

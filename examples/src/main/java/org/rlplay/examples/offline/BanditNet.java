@@ -6,11 +6,13 @@ import ai.djl.ndarray.NDList;
 import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.types.Shape;
 import ai.djl.nn.Block;
+import ai.djl.nn.Parameter;
 import ai.djl.training.GradientCollector;
 import ai.djl.training.ParameterStore;
 import java.io.PrintWriter;
 import java.nio.FloatBuffer;
 import java.util.Arrays;
+import java.util.List;
 import java.util.SplittableRandom;
 import org.rlplay.algos.loss.Categorical;
 import org.rlplay.algos.ope.ActionDistribution;
@@ -52,30 +54,38 @@ public final class BanditNet {
 
     /**
      * @param batchSize   rows per gradient step
-     * @param steps       gradient steps per lambda
      * @param lr          Adam learning rate
      * @param maxGradNorm global gradient-norm clip
      * @param hidden      hidden widths of the MLP
      * @param lambdas     the translations tried, each a value in reward units
      * @param holdout     fraction of the rows held out to choose lambda, in (0, 1)
      */
-    public record Hyperparameters(int batchSize, int steps, float lr, float maxGradNorm, int[] hidden,
-                                  double[] lambdas, double holdout) {
+    public record Hyperparameters(int batchSize, float lr, float maxGradNorm, int[] hidden, double[] lambdas,
+                                  double holdout) {
         public Hyperparameters {
-            if (batchSize < 1 || steps < 1 || !(lr > 0) || !(maxGradNorm > 0) || hidden.length == 0
+            if (batchSize < 1 || !(lr > 0) || !(maxGradNorm > 0) || hidden.length == 0
                     || lambdas.length == 0 || !(holdout > 0 && holdout < 1)) {
-                throw new IllegalArgumentException("banditnet hyperparameters: need batchSize, steps >= 1, lr, maxGradNorm"
+                throw new IllegalArgumentException("banditnet hyperparameters: need batchSize >= 1, lr, maxGradNorm"
                         + " > 0, at least one hidden layer and one lambda, and holdout in (0, 1)");
             }
         }
     }
 
+    /** Gradient steps per lambda of the defaults. */
+    public static final int DEFAULT_STEPS = 1500;
+
+    /** Called after every gradient step of {@link #sweep}: the lambda being trained, the step (from 1), the loss. */
+    @FunctionalInterface
+    public interface StepHook {
+        void afterStep(double lambda, int step, float loss);
+    }
+
     private BanditNet() {
     }
 
-    /** Defaults that learn ContextualBandit-v0's policies from 100k decisions in about a minute. */
+    /** Defaults that learn ContextualBandit-v0's policies from 100k decisions in about a minute ({@value #DEFAULT_STEPS} steps per lambda). */
     public static Hyperparameters defaults() {
-        return new Hyperparameters(512, 1500, 3e-3f, 1f, new int[] {64}, new double[] {0.4, 0.6, 0.8}, 0.2);
+        return new Hyperparameters(512, 3e-3f, 1f, new int[] {64}, new double[] {0.4, 0.6, 0.8}, 0.2);
     }
 
     /** The networks: {@code "policy"}, contexts to logits. */
@@ -89,55 +99,94 @@ public final class BanditNet {
     public record Result(Networks networks, double lambda, double heldOutSnips) {
     }
 
-    /** Learns a policy from {@code data}; the caller owns (closes) the returned networks. */
-    public static Result train(LoggedDecisions data, Hyperparameters h, long seed, PrintWriter log) {
+    /**
+     * Learns a policy from {@code data} with {@code steps} gradient steps per lambda, in networks
+     * built after seeding DJL's generator with {@code seed}; the caller owns (closes) the returned
+     * networks.
+     */
+    public static Result train(LoggedDecisions data, Hyperparameters h, int steps, long seed, PrintWriter log) {
+        Engine.getInstance().setRandomSeed((int) seed);
+        Networks nets = networks(h, data.contextSize(), data.log().actions());
+        try {
+            Choice c = sweep(data, h, steps, seed, nets, log, null);
+            return new Result(nets, c.lambda(), c.heldOutSnips());
+        } catch (RuntimeException e) {
+            nets.close();
+            throw e;
+        }
+    }
+
+    /** The lambda {@link #sweep} chose and its held-out SNIPS value. */
+    public record Choice(double lambda, double heldOutSnips) {
+    }
+
+    /**
+     * The lambda sweep in {@code nets} ({@link #networks}, not owned): every lambda starts from the
+     * weights {@code nets} holds on entry, with an Adam of its own, for {@code steps} gradient
+     * steps; on return {@code nets} holds the weights of the lambda with the best held-out SNIPS.
+     *
+     * @param log  where progress lines go, or {@code null}
+     * @param hook called after every step, or {@code null}
+     */
+    public static Choice sweep(LoggedDecisions data, Hyperparameters h, int steps, long seed, Networks nets,
+                               PrintWriter log, StepHook hook) {
+        if (steps < 1) {
+            throw new IllegalArgumentException("banditnet: need at least one step per lambda, got " + steps);
+        }
         BanditLog bandit = data.log();
         int n = bandit.size();
         int d = data.contextSize();
-        int k = bandit.actions();
         float[] contexts = data.contexts();
         // the held-out rows, chosen by the seed alone
         int[] order = shuffled(n, new SplittableRandom(seed));
         int held = Math.max(1, (int) Math.round(n * h.holdout()));
         int[] validation = Arrays.copyOfRange(order, 0, held);
         int[] training = Arrays.copyOfRange(order, held, n);
-        Result best = null;
+        if (training.length == 0) {
+            throw new IllegalArgumentException("banditnet: " + n + " decisions leave none to train on after holding out "
+                    + held);
+        }
+        Block policy = nets.get("policy");
+        List<Parameter> parameters = nets.trainable();
+        float[][] initial = snapshot(parameters);
+        float[][] bestWeights = null;
+        Choice best = null;
         for (double lambda : h.lambdas()) {
-            Engine.getInstance().setRandomSeed((int) seed);
-            Networks nets = networks(h, d, k);
-            Block policy = nets.get("policy");
-            ParameterStore parameters = new ParameterStore(nets.manager(), false);
+            restore(parameters, initial);
+            ParameterStore store = new ParameterStore(nets.manager(), false);
             GradientStep adam = new GradientStep(nets, h.lr(), null, 1e-8f, h.maxGradNorm());
             SplittableRandom rng = new SplittableRandom(seed + 1);
             int batch = Math.min(h.batchSize(), training.length);
             float[] x = new float[batch * d];
             int[] a = new int[batch];
             float[] coefficient = new float[batch];
-            for (int step = 1; step <= h.steps(); step++) {
+            for (int step = 1; step <= steps; step++) {
                 for (int b = 0; b < batch; b++) {
                     int i = training[rng.nextInt(training.length)];
                     System.arraycopy(contexts, i * d, x, b * d, d);
                     a[b] = bandit.action(i);
                     coefficient[b] = (float) ((bandit.reward(i) - lambda) / bandit.propensity(i));  // (r - lambda) / p
                 }
+                float loss;
                 try (NDManager m = nets.manager().newSubManager()) {
                     NDArray s = m.create(FloatBuffer.wrap(x), new Shape(batch, d));
                     NDArray taken = m.create(a, new Shape(batch));
                     NDArray c = m.create(FloatBuffer.wrap(coefficient), new Shape(batch));
-                    float loss;
                     try (GradientCollector gc = Engine.getInstance().newGradientCollector()) {
-                        NDArray logits = policy.forward(parameters, new NDList(s), true).singletonOrThrow();
+                        NDArray logits = policy.forward(store, new NDList(s), true).singletonOrThrow();
                         NDArray pi = Categorical.logProb(logits, taken).exp();          // pi(a_i | x_i)
                         NDArray l = pi.mul(c).mean().neg();
                         gc.backward(l);
                         loss = l.getFloat();
                     }
                     adam.step();
-                    if (log != null && (step % 500 == 0 || step == h.steps())) {
-                        log.printf("banditnet lambda %.2f step %d/%d: translated IPS loss %.4f%n", lambda, step,
-                                h.steps(), loss);
-                        log.flush();
-                    }
+                }
+                if (log != null && (step % 500 == 0 || step == steps)) {
+                    log.printf("banditnet lambda %.2f step %d/%d: translated IPS loss %.4f%n", lambda, step, steps, loss);
+                    log.flush();
+                }
+                if (hook != null) {
+                    hook.afterStep(lambda, step, loss);
                 }
             }
             double score = heldOutSnips(bandit, data, validation, policy, nets.manager());
@@ -146,15 +195,26 @@ public final class BanditNet {
                 log.flush();
             }
             if (best == null || score > best.heldOutSnips()) {
-                if (best != null) {
-                    best.networks().close();
-                }
-                best = new Result(nets, lambda, score);
-            } else {
-                nets.close();
+                best = new Choice(lambda, score);
+                bestWeights = snapshot(parameters);
             }
         }
+        restore(parameters, bestWeights);
         return best;
+    }
+
+    private static float[][] snapshot(List<Parameter> parameters) {
+        float[][] values = new float[parameters.size()][];
+        for (int i = 0; i < values.length; i++) {
+            values[i] = parameters.get(i).getArray().toFloatArray();
+        }
+        return values;
+    }
+
+    private static void restore(List<Parameter> parameters, float[][] values) {
+        for (int i = 0; i < values.length; i++) {
+            parameters.get(i).getArray().set(FloatBuffer.wrap(values[i]));
+        }
     }
 
     /** SNIPS of the policy on the validation rows. */
