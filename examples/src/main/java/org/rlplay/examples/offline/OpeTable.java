@@ -64,9 +64,18 @@ public record OpeTable(String title, List<OffPolicyEstimate> estimates) {
                 }
             }
         }
-        String level = estimates.isEmpty() ? "" : String.format("%.0f%%", 100 * estimates.get(0).interval().level());
-        out.printf("  intervals: %s %s; ESS: Kish's effective sample size of the importance weights%n", level,
-                estimates.isEmpty() ? "" : describe(estimates.get(0).interval()).replace("(", "").replace(")", ""));
+        Map<String, List<String>> methods = new LinkedHashMap<>();
+        for (OffPolicyEstimate e : estimates) {
+            String method = String.format("%.0f%% %s", 100 * e.interval().level(), describe(e.interval())
+                    .replaceAll("[()]", ""));
+            methods.computeIfAbsent(method, k -> new ArrayList<>()).add(e.estimator());
+        }
+        List<String> described = new ArrayList<>();
+        for (Map.Entry<String, List<String>> m : methods.entrySet()) {
+            described.add(described.isEmpty() ? m.getKey() : m.getKey() + " for " + String.join(", ", m.getValue()));
+        }
+        out.printf("  intervals: %s; ESS: Kish's effective sample size of the importance weights%n",
+                String.join("; ", described));
         for (String w : warnings) {
             out.println("  warning: " + w);
         }
