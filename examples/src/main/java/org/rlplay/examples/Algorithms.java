@@ -13,7 +13,7 @@ import org.rlplay.examples.usage.UsageException;
 public final class Algorithms {
     private static final List<Algorithm<?>> ALL = List.of(new A2c(), new DoubleDqn(), new Ppo(), new RecurrentA2c(),
             new PpoContinuous(), new Sac(), new BehaviourCloning(), new ConservativeDqn(),
-            new BanditNetOffline());
+            new BanditNet());
 
     private Algorithms() {
     }

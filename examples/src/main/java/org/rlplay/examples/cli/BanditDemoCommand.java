@@ -21,7 +21,7 @@ import org.rlplay.env.EnvRegistry;
 import org.rlplay.env.bandit.Bandits;
 import org.rlplay.env.bandit.ContextualBandit;
 import org.rlplay.examples.offline.BanditLoggingPolicy;
-import org.rlplay.examples.offline.BanditNet;
+import org.rlplay.examples.BanditNet;
 import org.rlplay.examples.offline.OpeTable;
 import org.rlplay.examples.usage.UsageException;
 import org.rlplay.fragment.Fragment;

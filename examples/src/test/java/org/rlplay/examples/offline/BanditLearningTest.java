@@ -24,6 +24,7 @@ import org.rlplay.algos.ope.bandit.LoggedDecisions;
 import org.rlplay.env.EnvRegistry;
 import org.rlplay.env.bandit.Bandits;
 import org.rlplay.env.bandit.ContextualBandit;
+import org.rlplay.examples.BanditNet;
 import org.rlplay.fragment.Fragment;
 import org.rlplay.rollout.Rollout;
 import org.rlplay.rollout.RolloutConfig;

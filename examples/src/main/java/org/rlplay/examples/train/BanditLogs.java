@@ -1,4 +1,4 @@
-package org.rlplay.examples.offline;
+package org.rlplay.examples.train;
 
 import java.nio.file.Path;
 import java.util.List;

@@ -1,4 +1,4 @@
-package org.rlplay.examples.offline;
+package org.rlplay.examples;
 
 import ai.djl.engine.Engine;
 import ai.djl.ndarray.NDArray;
@@ -11,6 +11,7 @@ import ai.djl.training.GradientCollector;
 import ai.djl.training.ParameterStore;
 import java.io.PrintWriter;
 import java.nio.FloatBuffer;
+import java.nio.file.Path;
 import java.util.Arrays;
 import java.util.List;
 import java.util.SplittableRandom;
@@ -21,9 +22,18 @@ import org.rlplay.algos.ope.bandit.BanditEstimator;
 import org.rlplay.algos.ope.bandit.BanditEvaluation;
 import org.rlplay.algos.ope.bandit.BanditLog;
 import org.rlplay.algos.ope.bandit.LoggedDecisions;
+import org.rlplay.actor.Actor;
+import org.rlplay.algos.policy.CategoricalActor;
 import org.rlplay.algos.policy.Mlp;
+import org.rlplay.env.space.ElementType;
+import org.rlplay.env.space.Space;
+import org.rlplay.examples.train.BanditLogs;
 import org.rlplay.examples.train.GradientStep;
+import org.rlplay.examples.train.Layers;
 import org.rlplay.examples.train.Networks;
+import org.rlplay.examples.train.Run;
+import org.rlplay.examples.usage.UsageException;
+import org.rlplay.record.ingest.LogImport;
 
 /**
  * BanditNet (Joachims, Swaminathan and de Rijke 2018, "Deep learning with logged bandit feedback"):
@@ -46,9 +56,17 @@ import org.rlplay.examples.train.Networks;
  * The translation matters: with rewards in [0, 1], plain IPS ({@code lambda = 0}) is maximised by
  * any policy that piles probability on logged actions regardless of their reward (the propensity
  * overfitting of Swaminathan and Joachims 2015), which a lambda near the value of a good policy
- * penalises. Runs on the caller's thread.
+ * penalises.
+ *
+ * <p>As an offline algorithm, {@code train --data DIR --algo banditnet} learns from a dataset of
+ * one-step episodes with the behaviour's probabilities as actor info ({@code probs}, as
+ * {@code rlplay bandit-demo} and {@code rlplay record} write it, or the {@code propensity} of
+ * {@code rlplay import}); its budget ({@code --steps}) counts the gradient steps of the whole sweep,
+ * split evenly between the lambdas; the checkpoint holds the policy of the chosen lambda, which
+ * {@code eval} and {@code ope} run greedily. {@code rlplay bandit-demo} calls {@link #train} on
+ * decisions it holds in memory. A stateless singleton; everything runs on the caller's thread.
  */
-public final class BanditNet {
+public final class BanditNet implements Algorithm<BanditNet.Hyperparameters> {
     /** The {@code train --data} name. */
     public static final String NAME = "banditnet";
 
@@ -80,7 +98,71 @@ public final class BanditNet {
         void afterStep(double lambda, int step, float loss);
     }
 
-    private BanditNet() {
+    @Override
+    public String name() {
+        return NAME;
+    }
+
+    @Override
+    public boolean offline() {
+        return true;
+    }
+
+    /** The demonstration's sweep: {@value #DEFAULT_STEPS} steps for each of the three default lambdas. */
+    @Override
+    public long defaultSteps() {
+        return (long) DEFAULT_STEPS * defaults().lambdas().length;
+    }
+
+    @Override
+    public Class<Hyperparameters> hyperparameterType() {
+        return Hyperparameters.class;
+    }
+
+    @Override
+    public Hyperparameters defaults(String env) {
+        return defaults();
+    }
+
+    /** The networks: {@code "policy"}, contexts (a float vector) to logits. */
+    @Override
+    public Networks networks(Hyperparameters h, Space observations, Space actions) {
+        if (observations.storageType() != ElementType.FLOAT32 || observations.shape().length != 1) {
+            throw new IllegalArgumentException("banditnet takes contexts that are float vectors, not " + observations);
+        }
+        return policyNetworks(h, observations.size(), Layers.discreteActions(actions, name()));
+    }
+
+    /**
+     * The decisions of the run's dataset, then {@link #sweep} in the run's networks with
+     * {@code budget / lambdas} steps per lambda, each step one update of the run.
+     */
+    @Override
+    public void train(Hyperparameters h, Run run) {
+        int lambdas = h.lambdas().length;
+        UsageException.require(run.budget() % lambdas == 0, "--steps " + run.budget() + ": banditnet splits its steps"
+                + " evenly between its " + lambdas + " lambdas; give a multiple of " + lambdas);
+        Path data = run.dataset().directories().get(0);
+        String column = BanditLogs.behaviourColumn(run.dataset(), data, LogImport.PROBS);
+        LoggedDecisions decisions = BanditLogs.read(run.dataset(), data, column);
+        long[] done = {0};
+        Choice choice = sweep(decisions, h, (int) (run.budget() / lambdas), run.seed(), run.networks(), null,
+                (lambda, step, loss) -> {
+                    run.log("loss", loss);
+                    run.log("lambda", lambda);
+                    if (++done[0] < run.budget()) {
+                        run.endUpdate();
+                    }
+                });
+        // the last update ends after the choice, so that the last metrics row holds it
+        run.log("chosen_lambda", choice.lambda());
+        run.log("held_out_snips", choice.heldOutSnips());
+        run.endUpdate();
+    }
+
+    @Override
+    public Actor greedyActor(Hyperparameters h, Networks networks, Space actions) {
+        return new CategoricalActor(networks.get("policy"), Layers.discreteActions(actions, name()), 0, true);
     }
 
     /** Defaults that learn ContextualBandit-v0's policies from 100k decisions in about a minute ({@value #DEFAULT_STEPS} steps per lambda). */
@@ -88,8 +170,8 @@ public final class BanditNet {
         return new Hyperparameters(512, 3e-3f, 1f, new int[] {64}, new double[] {0.4, 0.6, 0.8}, 0.2);
     }
 
-    /** The networks: {@code "policy"}, contexts to logits. */
-    public static Networks networks(Hyperparameters h, int contextSize, int numActions) {
+    /** The networks: {@code "policy"}, contexts of {@code contextSize} features to logits. */
+    public static Networks policyNetworks(Hyperparameters h, int contextSize, int numActions) {
         Networks nets = new Networks();
         nets.add("policy", Mlp.of(numActions, true, h.hidden()), new Shape(1, contextSize));
         return nets;
@@ -106,7 +188,7 @@ public final class BanditNet {
      */
     public static Result train(LoggedDecisions data, Hyperparameters h, int steps, long seed, PrintWriter log) {
         Engine.getInstance().setRandomSeed((int) seed);
-        Networks nets = networks(h, data.contextSize(), data.log().actions());
+        Networks nets = policyNetworks(h, data.contextSize(), data.log().actions());
         try {
             Choice c = sweep(data, h, steps, seed, nets, log, null);
             return new Result(nets, c.lambda(), c.heldOutSnips());
@@ -121,7 +203,7 @@ public final class BanditNet {
     }
 
     /**
-     * The lambda sweep in {@code nets} ({@link #networks}, not owned): every lambda starts from the
+     * The lambda sweep in {@code nets} ({@link #policyNetworks}, not owned): every lambda starts from the
      * weights {@code nets} holds on entry, with an Adam of its own, for {@code steps} gradient
      * steps; on return {@code nets} holds the weights of the lambda with the best held-out SNIPS.
      *
