@@ -137,6 +137,8 @@ public final class OpeCommand implements Callable<Integer> {
         requireSpace("action", target.state().actionSpace(), actions, target);
         requireSpace("observation", target.state().observationSpace(), observations, target);
         boolean bandit = BanditLogs.isBanditLog(dataset);
+        UsageException.require(!bandit || measure == 0, "--measure runs episodes on the env: --data " + data + " is a"
+                + " contextual-bandit log (for ContextualBandit-v0, ope prints the target's exact value)");
         List<String> chosen = chosen(bandit);
         String column = bandit ? BanditLogs.behaviourColumn(dataset, data, behaviourInfo) : behaviourInfo;
         EnvSpec env = EnvSpec.of(dataset.envId(), dataset.attributes().get(RecordCommand.ENV_KWARGS));
@@ -220,14 +222,18 @@ public final class OpeCommand implements Callable<Integer> {
         stdout.printf("%s: %,d logged decisions, K = %d, behaviour probabilities from '%s'%n", what,
                 decisions.log().size(), decisions.log().actions(), column);
         stdout.printf("  behaviour value (the log's mean reward): %.4f%n", logged / decisions.log().size());
-        if (EnvRegistry.contains(env.id()) && EnvRegistry.make(env.id()) instanceof ContextualBandit world) {
-            double[] row = new double[world.actions()];
-            double exact = world.trueValue((x, o) -> {
-                pi.probabilities(x, 1, row);
-                System.arraycopy(row, 0, o, 0, row.length);
-            });
-            stdout.printf("  target's true value (exact, %s's reward function): %.4f (best policy %.4f)%n", env.id(),
-                    exact, world.optimalValue());
+        if (EnvRegistry.contains(env.id())) {
+            try (var probe = EnvRegistry.make(env.id())) {
+                if (probe instanceof ContextualBandit world) {
+                    double[] row = new double[world.actions()];
+                    double exact = world.trueValue((x, o) -> {
+                        pi.probabilities(x, 1, row);
+                        System.arraycopy(row, 0, o, 0, row.length);
+                    });
+                    stdout.printf("  target's true value (exact, %s's reward function): %.4f (best policy %.4f)%n",
+                            env.id(), exact, world.optimalValue());
+                }
+            }
         }
         List<OffPolicyEstimate> estimates = new ArrayList<>();
         for (BanditEstimator b : picked) {

@@ -169,6 +169,9 @@ class OpeCommandTest {
         assertEquals(1, unknown.err().strip().lines().count(), unknown::toString);
         assertTrue(unknown.err().contains("--estimators: unknown estimator 'pdis' for a contextual-bandit log; valid: dm,"
                 + " ips, snips, dr, sndr, switch-dr, clipped-ips"), unknown::toString);
+        Result measure = run("ope", "--data", evalLog.toString(), "--checkpoint", run.toString(), "--measure", "10");
+        assertEquals(2, measure.code(), measure::toString);
+        assertTrue(measure.err().contains("--measure runs episodes on the env"), measure::toString);
     }
 
     @Test
