@@ -107,7 +107,7 @@ public final class OpeCommand implements Callable<Integer> {
     long seed;
 
     @Option(names = "--bootstrap", defaultValue = "1000", paramLabel = "B", description = "Bootstrap resamples of the"
-            + " intervals, 95% (default: ${DEFAULT-VALUE}; fqe refits 50 bootstrap members).")
+            + " 95%% intervals (default: ${DEFAULT-VALUE}; fqe refits 50 bootstrap members).")
     int resamples;
 
     @Option(names = "--behaviour-info", defaultValue = EpsilonGreedyBehaviour.PROBS, description = "The actor info"
