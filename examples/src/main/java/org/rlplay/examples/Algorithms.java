@@ -12,7 +12,8 @@ import org.rlplay.examples.usage.UsageException;
 /** The algorithms the command line knows, by {@code --algo} name: online ones, then offline ones. Immutable. */
 public final class Algorithms {
     private static final List<Algorithm<?>> ALL = List.of(new A2c(), new DoubleDqn(), new Ppo(), new RecurrentA2c(),
-            new PpoContinuous(), new Sac(), new BehaviourCloning(), new ConservativeDqn());
+            new PpoContinuous(), new Sac(), new BehaviourCloning(), new ConservativeDqn(),
+            new BanditNet());
 
     private Algorithms() {
     }

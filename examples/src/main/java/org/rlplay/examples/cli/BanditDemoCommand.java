@@ -4,6 +4,7 @@ import ai.djl.ndarray.NDManager;
 import java.io.IOException;
 import java.io.PrintWriter;
 import java.io.UncheckedIOException;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Iterator;
@@ -20,9 +21,13 @@ import org.rlplay.env.EnvRegistry;
 import org.rlplay.env.bandit.Bandits;
 import org.rlplay.env.bandit.ContextualBandit;
 import org.rlplay.examples.offline.BanditLoggingPolicy;
-import org.rlplay.examples.offline.BanditNet;
+import org.rlplay.examples.BanditNet;
 import org.rlplay.examples.offline.OpeTable;
+import org.rlplay.examples.usage.UsageException;
 import org.rlplay.fragment.Fragment;
+import org.rlplay.record.DatasetInfo;
+import org.rlplay.record.Recorder;
+import org.rlplay.record.RecorderOptions;
 import org.rlplay.rollout.Rollout;
 import org.rlplay.rollout.RolloutConfig;
 import org.rlplay.rollout.Rollouts;
@@ -39,7 +44,10 @@ import picocli.CommandLine.Spec;
  * estimator on the second half (a cross-fitted reward model for DM and the doubly robust ones,
  * Poisson-bootstrap intervals). It prints the true values the env computes exactly (behaviour,
  * learnt policy, best policy) and the estimates table, and writes the table as
- * {@code ope.csv}/{@code ope.json} to {@code --out}. Runs on the calling thread.
+ * {@code ope.csv}/{@code ope.json} to {@code --out}, and the two halves of the log as datasets
+ * {@code train-log/} and {@code eval-log/} there, so that {@code train --data .../train-log --algo
+ * banditnet} and {@code ope --data .../eval-log} repeat the demonstration from the command line.
+ * Runs on the calling thread.
  */
 @Command(name = "bandit-demo", mixinStandardHelpOptions = true, sortOptions = false,
         description = "Log a contextual bandit, learn a policy from the log alone, and estimate its value off-policy.")
@@ -58,17 +66,19 @@ public final class BanditDemoCommand implements Callable<Integer> {
     int resamples;
 
     @Option(names = "--out", defaultValue = "runs/bandit-demo", paramLabel = "DIR",
-            description = "Where ope.csv and ope.json go (default: ${DEFAULT-VALUE}).")
+            description = "Where ope.csv, ope.json and the log go: the halves as datasets train-log/ and eval-log/"
+                    + " (default: ${DEFAULT-VALUE}).")
     Path out;
 
     private static final int ENVS = 100;
+    /** The recorded halves of the log, under {@code --out}. */
+    static final String TRAIN_LOG = "train-log";
+    static final String EVAL_LOG = "eval-log";
 
     @Override
     public Integer call() {
-        if (decisions < 2 * ENVS || decisions % ENVS != 0) {
-            throw new IllegalArgumentException("--decisions must be a multiple of " + ENVS + " and at least " + 2 * ENVS
-                    + ", got " + decisions);
-        }
+        UsageException.require(decisions >= 2 * ENVS && decisions % (2 * ENVS) == 0, "--decisions must be a positive"
+                + " multiple of " + 2 * ENVS + ", got " + decisions);
         PrintWriter stdout = spec.commandLine().getOut();
         long start = System.nanoTime();
         ContextualBandit world = Bandits.v0();
@@ -82,7 +92,7 @@ public final class BanditDemoCommand implements Callable<Integer> {
                 + " learn on %,d, evaluate on %,d%n", all.log().size(), Bandits.ID, world.actions(), d, seed, half,
                 test.log().size());
         stdout.flush();
-        BanditNet.Result learnt = BanditNet.train(train, BanditNet.defaults(), seed, stdout);
+        BanditNet.Result learnt = BanditNet.train(train, BanditNet.defaults(), BanditNet.DEFAULT_STEPS, seed, stdout);
         try (NDManager manager = NDManager.newBaseManager();
              var nets = learnt.networks()) {
             ActionDistribution pi = ActionDistribution.fromLogitsBlock(nets.get("policy"), d, manager);
@@ -125,10 +135,26 @@ public final class BanditDemoCommand implements Callable<Integer> {
         return 0;
     }
 
-    /** Runs the behaviour on {@code ENVS} bandits for {@code fragments} T = 1 fragments and reads the decisions. */
+    /**
+     * Runs the behaviour on {@code ENVS} bandits for {@code fragments} T = 1 fragments and reads the
+     * decisions; the first half of the fragments is also recorded into {@code out/train-log}, the
+     * second half into {@code out/eval-log} (datasets for {@code train --data} and {@code ope}).
+     */
     private LoggedDecisions record(BanditLoggingPolicy behaviour, int fragments) {
+        Path trainLog = out.resolve(TRAIN_LOG);
+        Path evalLog = out.resolve(EVAL_LOG);
+        for (Path p : List.of(trainLog, evalLog)) {
+            if (Files.exists(p)) {
+                throw new UsageException("--out " + out + ": " + p + " exists already; remove it or give another --out");
+            }
+        }
+        DatasetInfo info = DatasetInfo.of(Bandits.ID, seed, ENVS).with("behaviour", "BanditLoggingPolicy.standard(seed "
+                + seed + ")").with("behaviour_probabilities", BanditLoggingPolicy.PROBS);
+        RecorderOptions options = RecorderOptions.defaults().inline().withFragmentsPerFile(500);
         try (Rollout rollout = Rollouts.same(EnvRegistry.makeVec(Bandits.ID, ENVS), behaviour,
-                RolloutConfig.builder().length(1).seed(seed).build())) {
+                RolloutConfig.builder().length(1).seed(seed).build());
+             Recorder first = Recorder.create(trainLog, rollout.spec(), info, options);
+             Recorder second = Recorder.create(evalLog, rollout.spec(), info, options)) {
             Iterable<Fragment> log = () -> new Iterator<>() {
                 int taken;
 
@@ -139,8 +165,10 @@ public final class BanditDemoCommand implements Callable<Integer> {
 
                 @Override
                 public Fragment next() {
+                    Fragment f = rollout.next();
+                    (taken < fragments / 2 ? first : second).write(f);
                     taken++;
-                    return rollout.next();
+                    return f;
                 }
             };
             return LoggedDecisions.collect(log, BanditLoggingPolicy.PROBS);

@@ -11,6 +11,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.concurrent.Callable;
 import org.rlplay.actor.Actor;
+import org.rlplay.env.EnvRegistry;
 import org.rlplay.env.space.Space;
 import org.rlplay.examples.Algorithm;
 import org.rlplay.examples.Algorithms;
@@ -53,7 +54,7 @@ public final class TrainCommand implements Callable<Integer> {
     @Spec
     CommandSpec spec;
 
-    @Option(names = "--algo", description = "Algorithm: a2c, ddqn, ppo, a2c-lstm or sac; with --data bc or cql"
+    @Option(names = "--algo", description = "Algorithm: a2c, ddqn, ppo, a2c-lstm or sac; with --data bc, cql or banditnet (a contextual-bandit log)"
             + " (required unless --resume); ppo takes discrete or continuous actions, sac continuous ones.")
     String algo;
 
@@ -66,7 +67,7 @@ public final class TrainCommand implements Callable<Integer> {
     List<String> kwargs = new ArrayList<>();
 
     @Option(names = "--steps", description = "Budget: env steps (default: the algorithm's, 500000); with --data,"
-            + " updates (bc 2000, cql 10000).")
+            + " updates (bc 2000, cql 10000, banditnet 4500: 1500 per lambda).")
     Long steps;
 
     @Option(names = "--seed", description = "Seed of envs, weights and sampling (default: 1).")
@@ -107,7 +108,7 @@ public final class TrainCommand implements Callable<Integer> {
     String progress;
 
     @Option(names = "--data", paramLabel = "DIR", description = "Train offline from this recorded dataset (rlplay record),"
-            + " without touching the env; --algo bc or cql.")
+            + " without touching the env; --algo bc, cql or banditnet.")
     Path data;
 
     @Option(names = "--eval-episodes", defaultValue = "20", description = "With --data: greedy episodes to evaluate the"
@@ -211,8 +212,12 @@ public final class TrainCommand implements Callable<Integer> {
         Dataset dataset = Dataset.open(data);
         EnvSpec envSpec = EnvSpec.of(dataset.envId(), dataset.attributes().get(RecordCommand.ENV_KWARGS));
         Space[] spaces = {dataset.spec().observationSpace(), dataset.spec().actionSpace()};
-        Space[] envSpaces = Envs.spaces(envSpec);
-        dataset.requireSpaces(envSpaces[0], envSpaces[1]);
+        // an imported log names an env that may not exist here: then there is nothing to evaluate on
+        boolean hasEnv = envSpec.isGym() || EnvRegistry.contains(envSpec.id());
+        if (hasEnv) {
+            Space[] envSpaces = Envs.spaces(envSpec);
+            dataset.requireSpaces(envSpaces[0], envSpaces[1]);
+        }
         PrintWriter stdout = spec.commandLine().getOut();
         stdout.printf("train %s offline from %s (%s, %,d transitions in %d fragments, %d files): %,d updates, seed %d -> %s%n",
                 a.name(), data, envSpec, dataset.transitions(), dataset.numFragments(), dataset.files().size(), budget, runSeed,
@@ -226,6 +231,12 @@ public final class TrainCommand implements Callable<Integer> {
             try (Run run = new Run(settings, spaces, nets, null, null, spec.commandLine().getErr())) {
                 a.train(h, run);
                 run.finish().lines().forEach(stdout::println);
+            }
+            if (!hasEnv) {
+                stdout.printf("no env '%s' here to evaluate on (an imported log): estimate the policy's value with"
+                        + " rlplay ope --data %s --checkpoint %s%n", envSpec.id(), data, dir);
+                stdout.flush();
+                return 0;
             }
             Evaluation.Result r;
             try (Actor greedy = a.greedyActor(h, nets, spaces[1])) {

@@ -34,15 +34,27 @@ public record OpeTable(String title, List<OffPolicyEstimate> estimates) {
         estimates = List.copyOf(estimates);
     }
 
-    /** Prints the table: a title, a header, one line per estimator, then its warnings indented. */
+    /**
+     * Prints the table: a title, a header, one line per estimator (estimate, interval, effective
+     * sample size of n, largest and mean importance weight, which warnings apply), then each
+     * warning once in full.
+     */
     public void print(PrintWriter out) {
         out.println(title);
-        out.printf("  %-16s %10s  %-23s %12s %10s%n", "estimator", "estimate", "interval", "ESS", "max weight");
+        out.printf("  %-16s %10s  %-23s %16s %10s %11s  %s%n", "estimator", "estimate", "interval", "ESS", "max weight",
+                "mean weight", "warnings");
         for (OffPolicyEstimate e : estimates) {
             String interval = String.format("[%.4f, %.4f]", e.lower(), e.upper());
-            out.printf("  %-16s %10.4f  %-23s %12s %10.3g%n", e.estimator(), e.value(), interval,
+            List<String> flags = new ArrayList<>();
+            if (e.support().warns()) {
+                flags.add("support");
+            }
+            if (e.weights().low()) {
+                flags.add("low ESS");
+            }
+            out.printf("  %-16s %10.4f  %-23s %16s %10.3g %11.4f  %s%n", e.estimator(), e.value(), interval,
                     String.format("%.1f/%d", e.weights().effectiveSampleSize(), e.weights().rows()),
-                    e.weights().maxWeight());
+                    e.weights().maxWeight(), e.weights().meanWeight(), flags.isEmpty() ? "-" : String.join(", ", flags));
         }
         List<String> warnings = new ArrayList<>();
         for (OffPolicyEstimate e : estimates) {
@@ -52,9 +64,18 @@ public record OpeTable(String title, List<OffPolicyEstimate> estimates) {
                 }
             }
         }
-        String level = estimates.isEmpty() ? "" : String.format("%.0f%%", 100 * estimates.get(0).interval().level());
-        out.printf("  intervals: %s %s; ESS: Kish's effective sample size of the importance weights%n", level,
-                estimates.isEmpty() ? "" : describe(estimates.get(0).interval()).replace("(", "").replace(")", ""));
+        Map<String, List<String>> methods = new LinkedHashMap<>();
+        for (OffPolicyEstimate e : estimates) {
+            String method = String.format("%.0f%% %s", 100 * e.interval().level(), describe(e.interval())
+                    .replaceAll("[()]", ""));
+            methods.computeIfAbsent(method, k -> new ArrayList<>()).add(e.estimator());
+        }
+        List<String> described = new ArrayList<>();
+        for (Map.Entry<String, List<String>> m : methods.entrySet()) {
+            described.add(described.isEmpty() ? m.getKey() : m.getKey() + " for " + String.join(", ", m.getValue()));
+        }
+        out.printf("  intervals: %s; ESS: Kish's effective sample size of the importance weights%n",
+                String.join("; ", described));
         for (String w : warnings) {
             out.println("  warning: " + w);
         }

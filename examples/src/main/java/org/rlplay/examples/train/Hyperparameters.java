@@ -56,7 +56,7 @@ public final class Hyperparameters {
         for (RecordComponent c : h.getClass().getRecordComponents()) {
             Object v = read(h, c);
             b.append(b.length() == 0 ? "" : " ").append(c.getName()).append('=')
-                    .append(v instanceof int[] a ? join(a) : String.valueOf(v));
+                    .append(v instanceof int[] a ? join(a) : v instanceof double[] d ? join(d) : String.valueOf(v));
         }
         return b.toString();
     }
@@ -135,6 +135,8 @@ public final class Hyperparameters {
                 return s;
             } else if (t == int[].class) {
                 return Arrays.stream(s.split(",")).map(String::trim).mapToInt(Integer::parseInt).toArray();
+            } else if (t == double[].class) {
+                return Arrays.stream(s.split(",")).map(String::trim).mapToDouble(Double::parseDouble).toArray();
             }
         } catch (NumberFormatException e) {
             throw new UsageException("--set " + c.getName() + "=" + text + ": not a valid "
@@ -161,6 +163,14 @@ public final class Hyperparameters {
         } catch (ReflectiveOperationException e) {
             throw new IllegalStateException("cannot build " + type.getName(), e);
         }
+    }
+
+    private static String join(double[] a) {
+        StringBuilder b = new StringBuilder();
+        for (int i = 0; i < a.length; i++) {
+            b.append(i == 0 ? "" : ",").append(a[i]);
+        }
+        return b.toString();
     }
 
     private static String join(int[] a) {

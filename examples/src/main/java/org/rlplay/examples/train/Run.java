@@ -349,6 +349,11 @@ public final class Run implements AutoCloseable {
         return settings.offline() ? updates : envSteps();
     }
 
+    /** The budget: env steps, or updates for an offline run. */
+    public long budget() {
+        return settings.totalSteps();
+    }
+
     /** Fraction of the budget done, in [0, 1] (for schedules). */
     public double fractionDone() {
         return Math.min(1.0, (double) done() / settings.totalSteps());

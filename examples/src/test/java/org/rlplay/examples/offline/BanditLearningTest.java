@@ -24,6 +24,7 @@ import org.rlplay.algos.ope.bandit.LoggedDecisions;
 import org.rlplay.env.EnvRegistry;
 import org.rlplay.env.bandit.Bandits;
 import org.rlplay.env.bandit.ContextualBandit;
+import org.rlplay.examples.BanditNet;
 import org.rlplay.fragment.Fragment;
 import org.rlplay.rollout.Rollout;
 import org.rlplay.rollout.RolloutConfig;
@@ -61,10 +62,10 @@ class BanditLearningTest {
         LoggedDecisions data = log(behaviour, 200, 3);
         LoggedDecisions train = data.rows(0, 10_000);
         LoggedDecisions test = data.rows(10_000, 20_000);
-        BanditNet.Hyperparameters h = new BanditNet.Hyperparameters(512, 600, 3e-3f, 1f, new int[] {32},
+        BanditNet.Hyperparameters h = new BanditNet.Hyperparameters(512, 3e-3f, 1f, new int[] {32},
                 new double[] {0.5, 0.8}, 0.2);
         StringWriter progress = new StringWriter();
-        BanditNet.Result learnt = BanditNet.train(train, h, 3, new PrintWriter(progress));
+        BanditNet.Result learnt = BanditNet.train(train, h, 600, 3, new PrintWriter(progress));
         try (NDManager manager = NDManager.newBaseManager(); var nets = learnt.networks()) {
             ActionDistribution pi = ActionDistribution.fromLogitsBlock(nets.get("policy"), 8, manager);
             double[] row = new double[5];

@@ -7,7 +7,12 @@ import java.io.PrintWriter;
 import java.io.StringWriter;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.ArrayList;
 import java.util.List;
+import com.google.gson.JsonArray;
+import com.google.gson.JsonElement;
+import com.google.gson.JsonObject;
+import com.google.gson.JsonParser;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import org.junit.jupiter.api.Test;
@@ -45,7 +50,7 @@ class OfflineCommandsTest {
     }
 
     @Test
-    void recordThenTrainOfflineThenEstimateTheTrainedPolicysValue() {
+    void recordThenTrainOfflineThenEstimateTheTrainedPolicysValue() throws Exception {
         Path data = tmp.resolve("data");
         Result rec = run("record", "--policy", "heuristic", "--epsilon", "0.3", "--steps", "20000", "--envs", "8",
                 "--seed", "2", "--no-fsync", "--out", data.toString());
@@ -62,13 +67,24 @@ class OfflineCommandsTest {
         assertTrue(train.out().contains("no env step") && train.out().contains("evaluation on CartPole-v1"), train::toString);
         assertTrue(Files.isDirectory(run.resolve("checkpoints")), train::toString);
 
+        Path table = tmp.resolve("ope");
         Result ope = run("ope", "--data", data.toString(), "--checkpoint", run.toString(), "--target-epsilon", "0.3",
-                "--gamma", "0.95", "--measure", "300");
+                "--gamma", "0.95", "--measure", "300", "--bootstrap", "200", "--out", table.toString());
         assertEquals(0, ope.code(), ope::toString);
         System.out.print(rec.out() + train.out() + ope.out());
-        double weighted = number(ope.out(), "weighted per-decision IS");
-        double measured = number(ope.out(), "measured on the env");
-        assertEquals(measured, weighted, 0.1 * measured, ope::toString);
+        double measured = number(ope.out(), "measured on the env:");
+        JsonArray estimates = JsonParser.parseString(Files.readString(table.resolve("ope.json"))).getAsJsonObject()
+                .getAsJsonArray("estimates");
+        List<String> names = new ArrayList<>();
+        for (JsonElement e : estimates) {
+            JsonObject row = e.getAsJsonObject();
+            names.add(row.get("estimator").getAsString());
+            assertTrue(row.get("lower").getAsDouble() <= row.get("upper").getAsDouble(), row::toString);
+            if (!row.get("estimator").getAsString().equals("pdis")) {
+                assertEquals(measured, row.get("estimate").getAsDouble(), 0.1 * measured, row + "\n" + ope);
+            }
+        }
+        assertEquals(List.of("pdis", "wpdis", "dr", "wdr", "fqe"), names);
     }
 
     @Test
@@ -86,7 +102,7 @@ class OfflineCommandsTest {
                 "--out", data.toString()).code());
         Result online = run("train", "--data", data.toString(), "--algo", "ppo");
         assertEquals(2, online.code(), online::toString);
-        assertTrue(online.err().contains("--algo ppo learns online, from an env; with --data use one of bc, cql"),
+        assertTrue(online.err().contains("--algo ppo learns online, from an env; with --data use one of bc, cql, banditnet"),
                 online::toString);
         Result offline = run("train", "--algo", "bc");
         assertEquals(2, offline.code(), offline::toString);
