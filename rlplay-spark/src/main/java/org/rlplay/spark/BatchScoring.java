@@ -24,20 +24,24 @@ import org.rlplay.env.space.SpaceJson;
  * Batch scoring of a population, the way RL Bakery deploys an agent once a day: a table of
  * observations (any Spark source, e.g. Parquet) goes through a {@link TargetPolicy} on the
  * executors (opened once per executor task slot, {@link TargetPolicy}), and every row comes out
- * with three columns added: {@code probs} (the policy's whole distribution, array of double),
- * {@code action} (an action drawn from it) and {@code propensity} (the drawn action's
+ * with three columns added: {@code policy_probs} (the policy's whole distribution, array of double),
+ * {@code policy_action} (an action drawn from it) and {@code policy_propensity} (the drawn action's
  * probability), which is what off-policy evaluation of the deployed policy needs later. The draw
  * is seeded by the seed and the observation's bits (SplitMix64), so it does not depend on how Spark
  * partitions the table. Called on the driver.
  */
 public final class BatchScoring {
+    /** The added columns: the distribution, the drawn action, its probability. */
+    public static final String PROBS = "policy_probs";
+    public static final String ACTION = "policy_action";
+    public static final String PROPENSITY = "policy_propensity";
     private static final int BATCH = 4096;
 
     private BatchScoring() {
     }
 
     /**
-     * {@code table} with {@code probs}, {@code action} and {@code propensity} added, the observation
+     * {@code table} with {@code policy_probs}, {@code policy_action} and {@code policy_propensity} added, the observation
      * taken from {@code observationColumn} (a list of numbers, or a number, of the space's size).
      *
      * @throws IllegalArgumentException if the column is missing or the table already has one of
@@ -50,15 +54,15 @@ public final class BatchScoring {
             throw new IllegalArgumentException("the table has no observation column '" + observationColumn + "' (it has "
                     + names + ")");
         }
-        for (String out : List.of("probs", "action", "propensity")) {
+        for (String out : List.of(PROBS, ACTION, PROPENSITY)) {
             if (names.contains(out)) {
-                throw new IllegalArgumentException("the table already has a column '" + out + "'; scoring adds probs,"
-                        + " action and propensity");
+                throw new IllegalArgumentException("the table already has a column '" + out + "'; scoring adds "
+                        + PROBS + ", " + ACTION + " and " + PROPENSITY);
             }
         }
-        StructType schema = table.schema().add(new StructField("probs",
+        StructType schema = table.schema().add(new StructField(PROBS,
                 DataTypes.createArrayType(DataTypes.DoubleType, false), false, org.apache.spark.sql.types.Metadata.empty()))
-                .add("action", DataTypes.IntegerType, false).add("propensity", DataTypes.DoubleType, false);
+                .add(ACTION, DataTypes.IntegerType, false).add(PROPENSITY, DataTypes.DoubleType, false);
         ScoreTask task = new ScoreTask(SpaceJson.toJson(observations).toString(), actions.n(), table.schema()
                 .fieldIndex(observationColumn), observations.size(), policy, seed);
         JavaRDD<Row> scored = table.javaRDD().mapPartitions(task::run);

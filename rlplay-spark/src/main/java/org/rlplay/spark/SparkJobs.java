@@ -42,16 +42,22 @@ public final class SparkJobs {
                     Integer.toString(Math.max(2, Runtime.getRuntime().availableProcessors())));
         }
         conf.setIfMissing("spark.app.name", "rlplay");
+        conf.setIfMissing("spark.sql.debug.maxToStringFields", "200");   // the step table has ~30 columns
         return SparkSession.builder().config(conf).getOrCreate();
     }
 
-    /** Spark, Hadoop, Jetty and Netty log at WARN unless the user set their levels. */
+    /**
+     * Spark, Hadoop, Jetty and Netty log at WARN (the start-up notes about the host name and
+     * Hadoop's native library at ERROR) unless the user set their levels.
+     */
     private static void quietLogging() {
-        for (String logger : new String[] {"org.apache.spark", "org.apache.hadoop", "org.sparkproject", "io.netty",
-                "org.apache.parquet", "org.apache.spark.util.Utils"}) {
-            String key = "org.slf4j.simpleLogger.log." + logger;
+        String[][] levels = {{"org.apache.spark", "warn"}, {"org.apache.hadoop", "warn"}, {"org.sparkproject", "warn"},
+                {"io.netty", "warn"}, {"org.apache.parquet", "warn"}, {"org.apache.spark.util.Utils", "error"},
+                {"org.apache.hadoop.util.NativeCodeLoader", "error"}};
+        for (String[] level : levels) {
+            String key = "org.slf4j.simpleLogger.log." + level[0];
             if (System.getProperty(key) == null) {
-                System.setProperty(key, "warn");
+                System.setProperty(key, level[1]);
             }
         }
     }

@@ -313,12 +313,12 @@ class SparkJobsTest {
         for (Row r : scored) {
             float[] x = Rows.floats(r, r.fieldIndex("observation"));
             pi.distribution(x, 0, p, 0);
-            List<Double> probs = r.getList(r.fieldIndex("probs"));
+            List<Double> probs = r.getList(r.fieldIndex(BatchScoring.PROBS));
             for (int a = 0; a < banditActions; a++) {
                 assertEquals(p[a], probs.get(a));
             }
-            int a = r.getInt(r.fieldIndex("action"));
-            assertEquals(p[a], r.getDouble(r.fieldIndex("propensity")));
+            int a = r.getInt(r.fieldIndex(BatchScoring.ACTION));
+            assertEquals(p[a], r.getDouble(r.fieldIndex(BatchScoring.PROPENSITY)));
             assertEquals(BatchScoring.draw(x, 0, x.length, p, 0, banditActions, 9), a);
             counts[a]++;
         }
