@@ -36,7 +36,8 @@ import picocli.CommandLine.Spec;
  * master, else {@code --master}, default {@code local[*]}), runs one job on the calling thread and
  * stops the session it built. A problem the job finds in the data (no propensities, not a bandit
  * log, a probability outside (0, 1]) is reported as a {@link DatasetException} naming the first
- * dataset directory; a Spark that cannot start for lack of the {@code --add-opens} flags says so.
+ * dataset directory; a Spark that cannot start (the {@code --add-opens} flags missing) is a
+ * {@link SparkStartException}.
  */
 @Command(name = "spark", mixinStandardHelpOptions = true,
         description = "Spark jobs over datasets: per-day statistics, off-policy evaluation, batch scoring.",
@@ -62,11 +63,12 @@ public final class SparkCommand implements Runnable {
             SparkSession spark;
             try {
                 spark = SparkJobs.session(master);
-            } catch (IllegalAccessError | RuntimeException e) {
-                if (e instanceof IllegalAccessError || e instanceof java.lang.reflect.InaccessibleObjectException
+            } catch (IllegalAccessError | ExceptionInInitializerError | NoClassDefFoundError e) {
+                throw new SparkStartException(e);
+            } catch (RuntimeException e) {
+                if (e instanceof java.lang.reflect.InaccessibleObjectException
                         || String.valueOf(e.getMessage()).contains("module java.base")) {
-                    throw new IllegalStateException("Spark cannot start on this JVM: it needs the --add-opens flags of "
-                            + "the root pom's spark.jvm.args (./rlplay passes them; with java -cp add them)", e);
+                    throw new SparkStartException(e);
                 }
                 throw e;
             }
