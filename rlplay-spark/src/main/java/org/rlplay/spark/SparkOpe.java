@@ -2,6 +2,11 @@ package org.rlplay.spark;
 
 import static org.apache.spark.sql.functions.col;
 import static org.apache.spark.sql.functions.collect_list;
+import static org.apache.spark.sql.functions.count;
+import static org.apache.spark.sql.functions.lit;
+import static org.apache.spark.sql.functions.max;
+import static org.apache.spark.sql.functions.max_by;
+import static org.apache.spark.sql.functions.min;
 import static org.apache.spark.sql.functions.struct;
 
 import com.google.gson.JsonParser;
@@ -13,6 +18,9 @@ import java.util.Iterator;
 import java.util.List;
 import org.apache.spark.api.java.JavaRDD;
 import org.apache.spark.sql.Row;
+import org.apache.spark.sql.RowFactory;
+import org.apache.spark.sql.types.DataTypes;
+import org.apache.spark.sql.types.StructType;
 import org.rlplay.algos.ope.ActionDistribution;
 import org.rlplay.algos.ope.EpisodeEstimator;
 import org.rlplay.algos.ope.EpisodeEvaluation;
@@ -41,9 +49,10 @@ import org.rlplay.record.StepColumns;
  * multiplicities from its global row index (in Spark's partition order, which is not the Java
  * reader's file order: the same draws as one pass over the rows in that order). The estimators that
  * need a reward model (dm, dr, sndr, switch-dr) are refused: fitting it is not distributed here.</li>
- * <li>{@link #episodes}: episodic data: the steps are grouped by episode on the executors, the target
- * is run on each episode's observations and each step's ratio {@code pi(a|s) / mu(a|s)} computed;
- * the driver collects each episode's rewards and ratios (16 bytes a step) into
+ * <li>{@link #episodes}: episodic data: the target runs on the executors over each Spark partition's
+ * steps and each step's ratio {@code pi(a|s) / mu(a|s)} is computed there; only (episode, step,
+ * reward, ratio) are then shuffled to group the steps by episode, and the driver collects each
+ * complete episode's rewards and ratios (16 bytes a step) into
  * {@link LoggedEpisodes#of} and runs PDIS and WPDIS ({@link EpisodeEstimator}). Episodes are
  * ordered by their last step's (file, fragment, record, env). DR, WDR and FQE need the states on one
  * machine and are not offered.</li>
@@ -237,26 +246,37 @@ public final class SparkOpe {
             chosen.add(e);
         }
         String column = behaviour(frames, behaviourColumn);
-        var grouped = frames.steps().filter(col(StepColumns.PADDING).equalTo(false))
-                .groupBy(col(StepColumns.EPISODE_ID))
-                .agg(collect_list(struct(col(StepColumns.STEP), col(StepColumns.OBSERVATION), col(StepColumns.ACTION),
-                        col(StepColumns.REWARD), col(column), col(StepColumns.TERMINATED).or(col(StepColumns.TRUNCATED)),
-                        col(DatasetFrames.FILE), col(StepColumns.FRAGMENT), col(StepColumns.RECORD), col(StepColumns.ENV)))
-                        .as("steps"));
-        EpisodeTask task = new EpisodeTask(spaceJson(frames.observationSpace()), actions.n(), target);
-        List<EpisodeTerms> terms = new ArrayList<>(Tasks.run(() -> grouped.javaRDD().mapPartitions(task::run).collect()));
+        JavaRDD<Row> steps = frames.steps().filter(col(StepColumns.PADDING).equalTo(false))
+                .select(col(StepColumns.EPISODE_ID), col(StepColumns.STEP), col(StepColumns.OBSERVATION),
+                        col(StepColumns.ACTION), col(StepColumns.REWARD), col(column),
+                        col(StepColumns.TERMINATED).or(col(StepColumns.TRUNCATED)), col(DatasetFrames.FILE),
+                        col(StepColumns.FRAGMENT), col(StepColumns.RECORD), col(StepColumns.ENV))
+                .javaRDD();
+        RatioTask task = new RatioTask(spaceJson(frames.observationSpace()), actions.n(), target);
+        StructType ratioSchema = new StructType().add("episode_id", DataTypes.LongType).add("step", DataTypes.IntegerType)
+                .add("reward", DataTypes.DoubleType).add("ratio", DataTypes.DoubleType).add("ended", DataTypes.BooleanType)
+                .add("file", DataTypes.StringType).add("fragment", DataTypes.LongType).add("record", DataTypes.IntegerType)
+                .add("env", DataTypes.IntegerType);
+        var ratios = frames.spark().createDataFrame(steps.mapPartitions(task::run), ratioSchema);
+        var grouped = ratios.groupBy(col("episode_id")).agg(
+                collect_list(struct(col("step"), col("reward"), col("ratio"))).as("steps"),
+                min(col("step")).as("first"), max(col("step")).as("last"), count(lit(1)).as("length"),
+                max_by(struct(col("ended"), col("file"), col("fragment"), col("record"), col("env")), col("step")).as("end"))
+                .filter(col("first").equalTo(0).and(col("last").equalTo(col("length").minus(1)))
+                        .and(col("end.ended")));
+        List<EpisodeTerms> terms = new ArrayList<>(Tasks.run(() -> grouped.javaRDD().map(SparkOpe::terms).collect()));
         if (terms.isEmpty()) {
             throw new IllegalArgumentException("no complete episode to evaluate with");
         }
         terms.sort(Comparator.comparing(EpisodeTerms::file).thenComparingLong(EpisodeTerms::fragment)
                 .thenComparingInt(EpisodeTerms::record).thenComparingInt(EpisodeTerms::env));
         double[][] rewards = new double[terms.size()][];
-        double[][] ratios = new double[terms.size()][];
+        double[][] ratioArrays = new double[terms.size()][];
         for (int i = 0; i < rewards.length; i++) {
             rewards[i] = terms.get(i).rewards();
-            ratios[i] = terms.get(i).ratios();
+            ratioArrays[i] = terms.get(i).ratios();
         }
-        EpisodeEvaluation evaluation = EpisodeEvaluation.of(LoggedEpisodes.of(rewards, ratios), gamma);
+        EpisodeEvaluation evaluation = EpisodeEvaluation.of(LoggedEpisodes.of(rewards, ratioArrays), gamma);
         List<OffPolicyEstimate> out = new ArrayList<>();
         for (EpisodeEstimator e : chosen) {
             out.add(e.estimate(evaluation, interval));
@@ -269,69 +289,73 @@ public final class SparkOpe {
             implements Serializable {
     }
 
-    /** Grouped episodes to their terms, on an executor. */
-    private record EpisodeTask(String observationJson, int actions, TargetPolicy target) implements Serializable {
+    /** One grouped complete episode (its steps in any order) to its terms, on an executor. */
+    private static EpisodeTerms terms(Row episode) {
+        List<Row> s = new ArrayList<>(episode.getList(1));
+        s.sort(Comparator.comparingInt(r -> r.getInt(0)));
+        double[] rewards = new double[s.size()];
+        double[] ratios = new double[s.size()];
+        for (int t = 0; t < rewards.length; t++) {
+            rewards[t] = s.get(t).getDouble(1);
+            ratios[t] = s.get(t).getDouble(2);
+        }
+        Row end = episode.getStruct(5);
+        return new EpisodeTerms(end.getString(1), end.getLong(2), end.getInt(3), end.getInt(4), rewards, ratios);
+    }
 
-        Iterator<EpisodeTerms> run(Iterator<Row> it) {
-            List<List<Row>> episodes = new ArrayList<>();
+    /**
+     * Each step's ratio {@code pi(a|s) / mu(a|s)}, on an executor, before the steps are grouped by
+     * episode (so only scalars are shuffled): in: episode_id, step, observation, action, reward,
+     * behaviour, ended, file, fragment, record, env; out: as {@code ratioSchema}.
+     */
+    private record RatioTask(String observationJson, int actions, TargetPolicy target) implements Serializable {
+
+        Iterator<Row> run(Iterator<Row> it) {
+            List<Row> rows = new ArrayList<>();
             int d = -1;
-            int steps = 0;
+            float[] x = new float[0];
             while (it.hasNext()) {
-                List<Row> s = new ArrayList<>(it.next().getList(1));
-                s.sort(Comparator.comparingInt(r -> r.getInt(0)));
-                boolean complete = s.get(0).getInt(0) == 0 && s.get(s.size() - 1).getInt(0) == s.size() - 1
-                        && s.get(s.size() - 1).getBoolean(5);
-                if (!complete) {
-                    continue;
-                }
+                Row r = it.next();
                 if (d < 0) {
-                    d = Rows.floats(s.get(0), 1).length;
+                    d = Rows.floats(r, 2).length;
+                    x = new float[1024 * d];
                 }
-                episodes.add(s);
-                steps += s.size();
+                if ((rows.size() + 1) * d > x.length) {
+                    x = Arrays.copyOf(x, 2 * x.length);
+                }
+                Rows.floats(r, 2, x, rows.size() * d);
+                rows.add(r);
             }
-            if (episodes.isEmpty()) {
+            if (rows.isEmpty()) {
                 return java.util.Collections.emptyIterator();
             }
             int k = actions;
-            float[] x = new float[Math.multiplyExact(steps, d)];
-            int at = 0;
-            for (List<Row> s : episodes) {
-                for (Row r : s) {
-                    at += Rows.floats(r, 1, x, at);
-                }
-            }
+            int n = rows.size();
             Space observations = SpaceJson.fromJson(JsonParser.parseString(observationJson));
             Discrete space = new Discrete(k);
             ActionDistribution pi = PolicyPool.borrow(target, observations, space);
             double[] table;
             try {
-                table = probabilities(pi, x, steps, d, k);
+                table = probabilities(pi, x, n, d, k);
             } finally {
                 PolicyPool.giveBack(target, observations, space, pi);
             }
-            List<EpisodeTerms> out = new ArrayList<>(episodes.size());
-            int row = 0;
-            for (List<Row> s : episodes) {
-                double[] rewards = new double[s.size()];
-                double[] ratios = new double[s.size()];
-                for (int t = 0; t < s.size(); t++, row++) {
-                    Row r = s.get(t);
-                    int a = ((Number) r.get(2)).intValue();
-                    if (a < 0 || a >= k) {
-                        throw new IllegalArgumentException("action " + a + " is outside the action space Discrete(" + k + ")");
-                    }
-                    float[] mu = Rows.floats(r, 4);
-                    double propensity = mu.length == 1 ? mu[0] : mu[a];
-                    if (!(propensity > 0 && propensity <= 1)) {
-                        throw new IllegalArgumentException("a behaviour probability " + propensity + " of a logged action"
-                                + " is outside (0, 1]");
-                    }
-                    rewards[t] = ((Number) r.get(3)).floatValue();
-                    ratios[t] = table[row * k + a] / propensity;
+            List<Row> out = new ArrayList<>(n);
+            for (int i = 0; i < n; i++) {
+                Row r = rows.get(i);
+                int a = ((Number) r.get(3)).intValue();
+                if (a < 0 || a >= k) {
+                    throw new IllegalArgumentException("action " + a + " is outside the action space Discrete(" + k + ")");
                 }
-                Row last = s.get(s.size() - 1);
-                out.add(new EpisodeTerms(last.getString(6), last.getLong(7), last.getInt(8), last.getInt(9), rewards, ratios));
+                float[] mu = Rows.floats(r, 5);
+                double propensity = mu.length == 1 ? mu[0] : mu[a];
+                if (!(propensity > 0 && propensity <= 1)) {
+                    throw new IllegalArgumentException("a behaviour probability " + propensity + " of a logged action"
+                            + " is outside (0, 1]");
+                }
+                out.add(RowFactory.create(r.getLong(0), r.getInt(1), (double) ((Number) r.get(4)).floatValue(),
+                        table[i * k + a] / propensity, r.getBoolean(6), r.getString(7), r.getLong(8), r.getInt(9),
+                        r.getInt(10)));
             }
             return out.iterator();
         }
