@@ -84,7 +84,8 @@ public final class DatasetFrames {
         Dataset<Row> all = null;
         for (Map.Entry<Path, List<String>> e : byRoot.entrySet()) {
             Dataset<Row> part = spark.read().option("basePath", e.getKey().toUri().toString())
-                    .parquet(e.getValue().toArray(String[]::new));
+                    .parquet(e.getValue().toArray(String[]::new))
+                    .withColumn(FILE, col("_metadata.file_path"));    // per source: a union hides _metadata
             all = all == null ? part : all.unionByName(part, true);
         }
         List<String> names = Arrays.asList(all.columns());
@@ -93,7 +94,6 @@ public final class DatasetFrames {
                 all = all.withColumn(key, col(key).cast(DataTypes.StringType));
             }
         }
-        all = all.withColumn(FILE, col("_metadata.file_path"));
         return new DatasetFrames(spark, dataset, all);
     }
 

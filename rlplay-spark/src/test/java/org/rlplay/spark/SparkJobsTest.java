@@ -114,6 +114,20 @@ class SparkJobsTest {
     }
 
     @Test
+    void severalDatasetsAndAPartitionFilterReadAsTheJavaReaderReadsThem() {
+        Path other = tmp.resolve("cartpole-other");
+        Recordings.record(other, "CartPole-v1", 4, 32, 600, 5, DAY2, new LinearSoftmax(4, 2, 1.0, 0.2, 13));
+        PartitionFilter day2 = PartitionFilter.equal("date", DAY2);
+        DatasetFrames both = DatasetFrames.open(spark, List.of(cartpole, other), day2);
+        Dataset java = Dataset.open(List.of(cartpole, other), day2);
+        assertEquals(java.files().size(), both.steps().select("file").distinct().count());
+        assertEquals(TransitionSampler.load(java).size(), both.transitions().count());
+        assertEquals(List.of(DAY2), both.steps().select("date").distinct().collectAsList().stream()
+                .map(r -> r.getString(0)).toList());
+        assertEquals(java.transitions(), both.transitions().filter("date = '" + DAY2 + "'").count());
+    }
+
+    @Test
     void sparkSamplerFeedsTheSameBatchTypeAsTheJavaSampler() {
         DatasetFrames frames = DatasetFrames.open(spark, cartpole);
         TransitionSampler java = TransitionSampler.load(Dataset.open(cartpole));
