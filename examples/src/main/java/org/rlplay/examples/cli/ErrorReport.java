@@ -82,7 +82,7 @@ final class ErrorReport {
     private static boolean isExpected(Throwable e) {
         return e instanceof CheckpointException || e instanceof DatasetException || e instanceof GymBridgeException
                 || e instanceof EnvException || e instanceof CollectorException || e instanceof IOException
-                || e instanceof UncheckedIOException;
+                || e instanceof UncheckedIOException || e instanceof SparkStartException;
     }
 
     private static String problem(Throwable e) {
@@ -93,6 +93,9 @@ final class ErrorReport {
     private static String fix(Throwable e) {
         if (e instanceof GymBridgeException g) {
             return g.fix();
+        }
+        if (e instanceof SparkStartException) {
+            return SparkStartException.FIX;
         }
         if (e instanceof DatasetException) {
             return "check the dataset named above, or record a new one (rlplay record --out DIR)";

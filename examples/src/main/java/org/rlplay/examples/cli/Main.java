@@ -40,7 +40,7 @@ import picocli.CommandLine.Spec;
         description = "Reinforcement learning with the rlplay rollout engine and DJL.",
         subcommands = {CollectCommand.class, TrainCommand.class, EvalCommand.class, RecordCommand.class,
                 OpeCommand.class, ImportCommand.class, BanditDemoCommand.class, VenvCommand.class, BrokerCli.class,
-                CollectorCli.class, SinkCommand.class, CommandLine.HelpCommand.class})
+                CollectorCli.class, SinkCommand.class, SparkCommand.class, CommandLine.HelpCommand.class})
 public final class Main implements Runnable {
     static final String VERBOSE = "--verbose";
     private static final String LOG_LEVEL = "org.slf4j.simpleLogger.defaultLogLevel";

@@ -1,0 +1,386 @@
+package org.rlplay.spark;
+
+import static org.apache.spark.sql.functions.col;
+import static org.apache.spark.sql.functions.collect_list;
+import static org.apache.spark.sql.functions.count;
+import static org.apache.spark.sql.functions.lit;
+import static org.apache.spark.sql.functions.max;
+import static org.apache.spark.sql.functions.max_by;
+import static org.apache.spark.sql.functions.min;
+import static org.apache.spark.sql.functions.struct;
+
+import com.google.gson.JsonParser;
+import java.io.Serializable;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.Comparator;
+import java.util.Iterator;
+import java.util.List;
+import org.apache.spark.api.java.JavaRDD;
+import org.apache.spark.sql.Row;
+import org.apache.spark.sql.RowFactory;
+import org.apache.spark.sql.types.DataTypes;
+import org.apache.spark.sql.types.StructType;
+import org.rlplay.algos.ope.ActionDistribution;
+import org.rlplay.algos.ope.EpisodeEstimator;
+import org.rlplay.algos.ope.EpisodeEvaluation;
+import org.rlplay.algos.ope.IntervalMethod;
+import org.rlplay.algos.ope.LoggedEpisodes;
+import org.rlplay.algos.ope.OffPolicyEstimate;
+import org.rlplay.algos.ope.bandit.ActionTable;
+import org.rlplay.algos.ope.bandit.BanditEstimator;
+import org.rlplay.algos.ope.bandit.BanditEvaluation;
+import org.rlplay.algos.ope.bandit.BanditLog;
+import org.rlplay.algos.ope.bandit.BanditStatistics;
+import org.rlplay.env.space.Discrete;
+import org.rlplay.env.space.Space;
+import org.rlplay.env.space.SpaceJson;
+import org.rlplay.record.StepColumns;
+
+/**
+ * Off-policy evaluation of a {@link TargetPolicy} over a whole dataset with Spark: the target's
+ * probabilities and the importance weights are computed on the executors, the estimators of
+ * {@code rlplay-algos} run on what they send back, so the numbers are the single-JVM estimators'.
+ * <ul>
+ * <li>{@link #bandit}: a contextual-bandit log (every episode one step, issue 13): each Spark
+ * partition's decisions become a {@link BanditEvaluation} and, per estimator, its
+ * {@link BanditStatistics}; the driver merges them ({@link BanditStatistics#merge}). With a
+ * bootstrap interval a first pass counts each partition's decisions so that every decision draws its
+ * multiplicities from its global row index (in Spark's partition order, which is not the Java
+ * reader's file order: the same draws as one pass over the rows in that order). The estimators that
+ * need a reward model (dm, dr, sndr, switch-dr) are refused: fitting it is not distributed here.</li>
+ * <li>{@link #episodes}: episodic data: the target runs on the executors over each Spark partition's
+ * steps and each step's ratio {@code pi(a|s) / mu(a|s)} is computed there; only (episode, step,
+ * reward, ratio) are then shuffled to group the steps by episode, and the driver collects each
+ * complete episode's rewards and ratios (16 bytes a step) into
+ * {@link LoggedEpisodes#of} and runs PDIS and WPDIS ({@link EpisodeEstimator}). Episodes are
+ * ordered by their last step's (file, fragment, record, env). DR, WDR and FQE need the states on one
+ * machine and are not offered.</li>
+ * </ul>
+ * The behaviour's probabilities come from an actor info column: its whole distribution (K wide) or
+ * the logged propensity (1 wide). Called on the driver.
+ */
+public final class SparkOpe {
+    private static final int BATCH = 4096;
+
+    private SparkOpe() {
+    }
+
+    /**
+     * The estimates of {@code estimators} (names as {@link BanditEstimator#byName}) of {@code target}
+     * on the bandit log {@code frames}.
+     *
+     * @throws IllegalArgumentException if the action space is not {@code Discrete(K)} from 0, the
+     *     behaviour column is missing, an estimator needs a reward model, or (from a task) an episode
+     *     lasts more than one step or a value is bad
+     */
+    public static List<OffPolicyEstimate> bandit(DatasetFrames frames, String behaviourColumn, TargetPolicy target,
+                                                 List<String> estimators, IntervalMethod interval) {
+        Discrete actions = discrete(frames);
+        for (String name : estimators) {
+            if (BanditEstimator.byName(name).needsRewardModel()) {
+                throw new IllegalArgumentException(name + " needs a reward model, which the Spark job does not fit;"
+                        + " use ips, clipped-ips(CAP) or snips (or rlplay ope on one machine)");
+            }
+        }
+        String column = behaviour(frames, behaviourColumn);
+        JavaRDD<Row> rows = frames.steps().filter(col(StepColumns.PADDING).equalTo(false))
+                .select(col(StepColumns.OBSERVATION), col(StepColumns.ACTION), col(StepColumns.REWARD), col(column),
+                        col(StepColumns.STEP), col(StepColumns.TERMINATED).or(col(StepColumns.TRUNCATED)))
+                .javaRDD();
+        long[] offsets = null;
+        if (interval instanceof IntervalMethod.Bootstrap) {
+            List<Long> counts = Tasks.run(() -> rows.mapPartitions(it -> {
+                long n = 0;
+                while (it.hasNext()) {
+                    it.next();
+                    n++;
+                }
+                return List.of(n).iterator();
+            }).collect());
+            offsets = new long[counts.size()];
+            for (int p = 1; p < offsets.length; p++) {
+                offsets[p] = offsets[p - 1] + counts.get(p - 1);
+            }
+        }
+        BanditTask task = new BanditTask(spaceJson(frames.observationSpace()), actions.n(), target, List.copyOf(estimators),
+                interval, offsets);
+        List<BanditStatistics> merged = Tasks.run(() -> rows.mapPartitionsWithIndex(task::run, false)
+                .reduce(SparkOpe::mergeAll));
+        List<OffPolicyEstimate> out = new ArrayList<>();
+        for (BanditStatistics s : merged) {
+            if (s.rows() == 0) {
+                throw new IllegalArgumentException("the log holds no complete decision");
+            }
+            out.add(s.estimate());
+        }
+        return out;
+    }
+
+    private static List<BanditStatistics> mergeAll(List<BanditStatistics> a, List<BanditStatistics> b) {
+        if (a.isEmpty()) {
+            return b;
+        }
+        if (b.isEmpty()) {
+            return a;
+        }
+        List<BanditStatistics> m = new ArrayList<>();
+        for (int i = 0; i < a.size(); i++) {
+            m.add(a.get(i).merge(b.get(i)));
+        }
+        return m;
+    }
+
+    /** One partition's decisions to statistics, on an executor. */
+    private record BanditTask(String observationJson, int actions, TargetPolicy target, List<String> estimators,
+                              IntervalMethod interval, long[] offsets) implements Serializable {
+
+        Iterator<List<BanditStatistics>> run(int partition, Iterator<Row> it) {
+            int k = actions;
+            int n = 0;
+            int d = -1;
+            float[] contexts = new float[0];
+            int[] action = new int[1024];
+            double[] reward = new double[1024];
+            double[] propensity = new double[1024];
+            double[] distribution = null;
+            boolean full = false;
+            while (it.hasNext()) {
+                Row r = it.next();
+                if (r.getInt(4) != 0 || !r.getBoolean(5)) {
+                    throw new IllegalArgumentException((r.getInt(4) != 0 ? "a step at episode step " + r.getInt(4)
+                            : "a first step that does not end its episode") + ": an episode lasts more than one step, so"
+                            + " this is not a contextual-bandit log");
+                }
+                float[] x = Rows.floats(r, 0);
+                float[] mu = Rows.floats(r, 3);
+                if (d < 0) {
+                    d = x.length;
+                    contexts = new float[1024 * d];
+                    full = mu.length == k && k > 1;
+                    if (!full && mu.length != 1) {
+                        throw new IllegalArgumentException("the behaviour column is " + mu.length + " wide: expected the"
+                                + " behaviour's distribution over the " + k + " actions, or 1 propensity");
+                    }
+                    distribution = full ? new double[1024 * k] : null;
+                }
+                if (n == action.length) {
+                    int grown = 2 * n;
+                    action = Arrays.copyOf(action, grown);
+                    reward = Arrays.copyOf(reward, grown);
+                    propensity = Arrays.copyOf(propensity, grown);
+                    contexts = Arrays.copyOf(contexts, grown * d);
+                    distribution = full ? Arrays.copyOf(distribution, grown * k) : null;
+                }
+                int a = ((Number) r.get(1)).intValue();
+                action[n] = a;
+                reward[n] = ((Number) r.get(2)).floatValue();
+                System.arraycopy(x, 0, contexts, n * d, d);
+                if (full) {
+                    for (int b = 0; b < k; b++) {
+                        distribution[n * k + b] = mu[b];
+                    }
+                    propensity[n] = a >= 0 && a < k ? mu[a] : Double.NaN;
+                } else {
+                    propensity[n] = mu[0];
+                }
+                n++;
+            }
+            if (n == 0) {
+                return List.<List<BanditStatistics>>of(List.of()).iterator();
+            }
+            BanditLog log = BanditLog.of(k, Arrays.copyOf(action, n), Arrays.copyOf(reward, n), Arrays.copyOf(propensity, n));
+            if (full) {
+                log = log.withBehaviour(ActionTable.wrap(k, Arrays.copyOf(distribution, n * k)));
+            }
+            Space observations = SpaceJson.fromJson(JsonParser.parseString(observationJson));
+            Discrete space = new Discrete(k);
+            ActionDistribution pi = PolicyPool.borrow(target, observations, space);
+            double[] table;
+            try {
+                table = probabilities(pi, contexts, n, d, k);
+            } finally {
+                PolicyPool.giveBack(target, observations, space, pi);
+            }
+            BanditEvaluation e = BanditEvaluation.of(log, ActionTable.wrap(k, table));
+            long first = offsets == null ? 0 : offsets[partition];
+            List<BanditStatistics> out = new ArrayList<>();
+            for (String name : estimators) {
+                out.add(BanditEstimator.byName(name).statistics(e, first, interval));
+            }
+            return List.of(out).iterator();
+        }
+    }
+
+    /** {@code pi} at the {@code n} observations of {@code x} (n x d), n x K row-major, in batches. */
+    static double[] probabilities(ActionDistribution pi, float[] x, int n, int d, int k) {
+        double[] table = new double[Math.multiplyExact(n, k)];
+        float[] batch = new float[BATCH * d];
+        double[] out = new double[BATCH * k];
+        for (int start = 0; start < n; start += BATCH) {
+            int b = Math.min(BATCH, n - start);
+            System.arraycopy(x, start * d, batch, 0, b * d);
+            pi.probabilities(batch, b, out);
+            System.arraycopy(out, 0, table, start * k, b * k);
+        }
+        return table;
+    }
+
+    /**
+     * The estimates of {@code estimators} ({@code pdis}, {@code wpdis}) of {@code target} with
+     * discount {@code gamma} from the complete episodes of {@code frames}.
+     *
+     * @throws IllegalArgumentException if the action space is not {@code Discrete(K)} from 0, the
+     *     behaviour column is missing, an estimator is not pdis or wpdis, or there is no complete episode
+     */
+    public static List<OffPolicyEstimate> episodes(DatasetFrames frames, String behaviourColumn, TargetPolicy target,
+                                                   double gamma, List<String> estimators, IntervalMethod interval) {
+        Discrete actions = discrete(frames);
+        List<EpisodeEstimator> chosen = new ArrayList<>();
+        for (String name : estimators) {
+            EpisodeEstimator e = EpisodeEstimator.byName(name);
+            if (e.needsModel()) {
+                throw new IllegalArgumentException(name + " needs a fitted-Q model over the states on one machine; the"
+                        + " Spark job offers pdis and wpdis");
+            }
+            chosen.add(e);
+        }
+        String column = behaviour(frames, behaviourColumn);
+        JavaRDD<Row> steps = frames.steps().filter(col(StepColumns.PADDING).equalTo(false))
+                .select(col(StepColumns.EPISODE_ID), col(StepColumns.STEP), col(StepColumns.OBSERVATION),
+                        col(StepColumns.ACTION), col(StepColumns.REWARD), col(column),
+                        col(StepColumns.TERMINATED).or(col(StepColumns.TRUNCATED)), col(DatasetFrames.FILE),
+                        col(StepColumns.FRAGMENT), col(StepColumns.RECORD), col(StepColumns.ENV))
+                .javaRDD();
+        RatioTask task = new RatioTask(spaceJson(frames.observationSpace()), actions.n(), target);
+        StructType ratioSchema = new StructType().add("episode_id", DataTypes.LongType).add("step", DataTypes.IntegerType)
+                .add("reward", DataTypes.DoubleType).add("ratio", DataTypes.DoubleType).add("ended", DataTypes.BooleanType)
+                .add("file", DataTypes.StringType).add("fragment", DataTypes.LongType).add("record", DataTypes.IntegerType)
+                .add("env", DataTypes.IntegerType);
+        var ratios = frames.spark().createDataFrame(steps.mapPartitions(task::run), ratioSchema);
+        var grouped = ratios.groupBy(col("episode_id")).agg(
+                collect_list(struct(col("step"), col("reward"), col("ratio"))).as("steps"),
+                min(col("step")).as("first"), max(col("step")).as("last"), count(lit(1)).as("length"),
+                max_by(struct(col("ended"), col("file"), col("fragment"), col("record"), col("env")), col("step")).as("end"))
+                .filter(col("first").equalTo(0).and(col("last").equalTo(col("length").minus(1)))
+                        .and(col("end.ended")));
+        List<EpisodeTerms> terms = new ArrayList<>(Tasks.run(() -> grouped.javaRDD().map(SparkOpe::terms).collect()));
+        if (terms.isEmpty()) {
+            throw new IllegalArgumentException("no complete episode to evaluate with");
+        }
+        terms.sort(Comparator.comparing(EpisodeTerms::file).thenComparingLong(EpisodeTerms::fragment)
+                .thenComparingInt(EpisodeTerms::record).thenComparingInt(EpisodeTerms::env));
+        double[][] rewards = new double[terms.size()][];
+        double[][] ratioArrays = new double[terms.size()][];
+        for (int i = 0; i < rewards.length; i++) {
+            rewards[i] = terms.get(i).rewards();
+            ratioArrays[i] = terms.get(i).ratios();
+        }
+        EpisodeEvaluation evaluation = EpisodeEvaluation.of(LoggedEpisodes.of(rewards, ratioArrays), gamma);
+        List<OffPolicyEstimate> out = new ArrayList<>();
+        for (EpisodeEstimator e : chosen) {
+            out.add(e.estimate(evaluation, interval));
+        }
+        return out;
+    }
+
+    /** One complete episode's rewards and ratios, with the position of its last step. */
+    record EpisodeTerms(String file, long fragment, int record, int env, double[] rewards, double[] ratios)
+            implements Serializable {
+    }
+
+    /** One grouped complete episode (its steps in any order) to its terms, on an executor. */
+    private static EpisodeTerms terms(Row episode) {
+        List<Row> s = new ArrayList<>(episode.getList(1));
+        s.sort(Comparator.comparingInt(r -> r.getInt(0)));
+        double[] rewards = new double[s.size()];
+        double[] ratios = new double[s.size()];
+        for (int t = 0; t < rewards.length; t++) {
+            rewards[t] = s.get(t).getDouble(1);
+            ratios[t] = s.get(t).getDouble(2);
+        }
+        Row end = episode.getStruct(5);
+        return new EpisodeTerms(end.getString(1), end.getLong(2), end.getInt(3), end.getInt(4), rewards, ratios);
+    }
+
+    /**
+     * Each step's ratio {@code pi(a|s) / mu(a|s)}, on an executor, before the steps are grouped by
+     * episode (so only scalars are shuffled): in: episode_id, step, observation, action, reward,
+     * behaviour, ended, file, fragment, record, env; out: as {@code ratioSchema}.
+     */
+    private record RatioTask(String observationJson, int actions, TargetPolicy target) implements Serializable {
+
+        Iterator<Row> run(Iterator<Row> it) {
+            List<Row> rows = new ArrayList<>();
+            int d = -1;
+            float[] x = new float[0];
+            while (it.hasNext()) {
+                Row r = it.next();
+                if (d < 0) {
+                    d = Rows.floats(r, 2).length;
+                    x = new float[1024 * d];
+                }
+                if ((rows.size() + 1) * d > x.length) {
+                    x = Arrays.copyOf(x, 2 * x.length);
+                }
+                Rows.floats(r, 2, x, rows.size() * d);
+                rows.add(r);
+            }
+            if (rows.isEmpty()) {
+                return java.util.Collections.emptyIterator();
+            }
+            int k = actions;
+            int n = rows.size();
+            Space observations = SpaceJson.fromJson(JsonParser.parseString(observationJson));
+            Discrete space = new Discrete(k);
+            ActionDistribution pi = PolicyPool.borrow(target, observations, space);
+            double[] table;
+            try {
+                table = probabilities(pi, x, n, d, k);
+            } finally {
+                PolicyPool.giveBack(target, observations, space, pi);
+            }
+            List<Row> out = new ArrayList<>(n);
+            for (int i = 0; i < n; i++) {
+                Row r = rows.get(i);
+                int a = ((Number) r.get(3)).intValue();
+                if (a < 0 || a >= k) {
+                    throw new IllegalArgumentException("action " + a + " is outside the action space Discrete(" + k + ")");
+                }
+                float[] mu = Rows.floats(r, 5);
+                double propensity = mu.length == 1 ? mu[0] : mu[a];
+                if (!(propensity > 0 && propensity <= 1)) {
+                    throw new IllegalArgumentException("a behaviour probability " + propensity + " of a logged action"
+                            + " is outside (0, 1]");
+                }
+                out.add(RowFactory.create(r.getLong(0), r.getInt(1), (double) ((Number) r.get(4)).floatValue(),
+                        table[i * k + a] / propensity, r.getBoolean(6), r.getString(7), r.getLong(8), r.getInt(9),
+                        r.getInt(10)));
+            }
+            return out.iterator();
+        }
+    }
+
+    static Discrete discrete(DatasetFrames frames) {
+        if (!(frames.actionSpace() instanceof Discrete actions) || actions.start() != 0) {
+            throw new IllegalArgumentException("off-policy evaluation needs a Discrete(K) action space from 0, the dataset"
+                    + " has " + frames.actionSpace());
+        }
+        return actions;
+    }
+
+    /** The step-table column of actor info {@code name}. */
+    static String behaviour(DatasetFrames frames, String name) {
+        String column = StepColumns.ACTOR_PREFIX + name;
+        if (!Arrays.asList(frames.steps().columns()).contains(column)) {
+            throw new IllegalArgumentException("the log has no propensities: no actor info column '" + name + "' (it has "
+                    + frames.dataset().layout().actorInfo().stream().map(c -> c.name()).toList()
+                    + "); log the behaviour's probabilities as actor info");
+        }
+        return column;
+    }
+
+    static String spaceJson(Space space) {
+        return SpaceJson.toJson(space).toString();
+    }
+}
