@@ -29,6 +29,7 @@ import org.rlplay.fragment.Fragment;
 import org.rlplay.fragment.FragmentSpec;
 import org.rlplay.fragment.FragmentWriter;
 import org.rlplay.ring.CollectorException;
+import org.rlplay.rollout.LearnerThread;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -64,7 +65,7 @@ final class KafkaFragmentRollout implements KafkaRollout {
     private final ArrayDeque<ConsumerRecord<byte[], byte[]>> pending = new ArrayDeque<>();
     private final Map<TopicPartition, OffsetAndMetadata> processed = new HashMap<>();
     private final CollectorBook collectors;
-    private final OwnerThread owner = new OwnerThread();
+    private final LearnerThread owner = new LearnerThread();
     private final ReentrantLock lock = new ReentrantLock();
     private ConsumerRecord<byte[], byte[]> ready;
     private boolean commitDirty;
