@@ -382,6 +382,30 @@ class KafkaRolloutTest {
     }
 
     @Test
+    void aSecondThreadIteratingTheRolloutIsRefusedNamingBothThreads() throws Exception {
+        ensure("owner");
+        try (KafkaRollout rollout = KafkaRollouts.consume(broker.settings(), SMALL, KafkaRolloutConfig.builder()
+                .topic("owner").group("owner").build());
+                KafkaProducer<byte[], byte[]> p = producer()) {
+            send(p, "owner", 4, 100, 0, 0, System.currentTimeMillis());
+            assertEquals(4, rollout.next().collector());
+            java.util.concurrent.atomic.AtomicReference<Throwable> seen = new java.util.concurrent.atomic.AtomicReference<>();
+            Thread other = new Thread(() -> {
+                try {
+                    rollout.next();
+                } catch (Throwable t) {
+                    seen.set(t);
+                }
+            }, "second-learner");
+            other.start();
+            other.join(10_000);
+            assertInstanceOf(IllegalStateException.class, seen.get());
+            assertTrue(seen.get().getMessage().contains("'second-learner'")
+                    && seen.get().getMessage().contains("'" + Thread.currentThread().getName() + "'"), seen.get().getMessage());
+        }
+    }
+
+    @Test
     void imageFragmentsOverTheRecordLimitFailFastAndTravelBitForBitOnceTheLimitIsRaised() throws Exception {
         int n = 3;
         int t = 64;
