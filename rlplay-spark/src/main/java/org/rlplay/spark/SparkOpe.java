@@ -17,10 +17,14 @@ import java.util.Comparator;
 import java.util.Iterator;
 import java.util.List;
 import org.apache.spark.api.java.JavaRDD;
+import org.apache.spark.api.java.JavaSparkContext;
+import org.apache.spark.broadcast.Broadcast;
+import org.apache.spark.sql.Dataset;
 import org.apache.spark.sql.Row;
 import org.apache.spark.sql.RowFactory;
 import org.apache.spark.sql.types.DataTypes;
 import org.apache.spark.sql.types.StructType;
+import org.apache.spark.storage.StorageLevel;
 import org.rlplay.algos.ope.ActionDistribution;
 import org.rlplay.algos.ope.EpisodeEstimator;
 import org.rlplay.algos.ope.EpisodeEvaluation;
@@ -32,6 +36,8 @@ import org.rlplay.algos.ope.bandit.BanditEstimator;
 import org.rlplay.algos.ope.bandit.BanditEvaluation;
 import org.rlplay.algos.ope.bandit.BanditLog;
 import org.rlplay.algos.ope.bandit.BanditStatistics;
+import org.rlplay.algos.ope.bandit.CrossFittedRewardModel;
+import org.rlplay.algos.ope.bandit.RewardModelFolds;
 import org.rlplay.env.space.Discrete;
 import org.rlplay.env.space.Space;
 import org.rlplay.env.space.SpaceJson;
@@ -48,7 +54,13 @@ import org.rlplay.record.StepColumns;
  * bootstrap interval a first pass counts each partition's decisions so that every decision draws its
  * multiplicities from its global row index (in Spark's partition order, which is not the Java
  * reader's file order: the same draws as one pass over the rows in that order). The estimators that
- * need a reward model (dm, dr, sndr, switch-dr) are refused: fitting it is not distributed here.</li>
+ * need a reward model (dm, dr, sndr, switch-dr) first sort the decisions into the Java reader's order
+ * (file, fragment, record, env) and number them; the driver collects every decision's context,
+ * action and reward (its fit sees all rows, as {@code rlplay ope}'s does) and fits the
+ * {@link CrossFittedRewardModel} exactly as the single JVM does, then broadcasts its per-fold
+ * parameters ({@link RewardModelFolds}) and each row's fold by row number, and each executor scores
+ * its rows with their fold's model: the predictions, the statistics and (rows now in the reader's
+ * order) the bootstrap draws are the single JVM's.</li>
  * <li>{@link #episodes}: episodic data: the target runs on the executors over each Spark partition's
  * steps and each step's ratio {@code pi(a|s) / mu(a|s)} is computed there; only (episode, step,
  * reward, ratio) are then shuffled to group the steps by episode, and the driver collects each
@@ -70,51 +82,79 @@ public final class SparkOpe {
      * The estimates of {@code estimators} (names as {@link BanditEstimator#byName}) of {@code target}
      * on the bandit log {@code frames}.
      *
+     * @param rewardModel the settings of the cross-fitted reward model of dm, dr, sndr and
+     *     switch-dr (as {@code rlplay ope} fits it); unused, and may be null, without them
      * @throws IllegalArgumentException if the action space is not {@code Discrete(K)} from 0, the
-     *     behaviour column is missing, an estimator needs a reward model, or (from a task) an episode
-     *     lasts more than one step or a value is bad
+     *     behaviour column is missing, an estimator needs a reward model and {@code rewardModel} is
+     *     null, or (from a task) an episode lasts more than one step or a value is bad
      */
     public static List<OffPolicyEstimate> bandit(DatasetFrames frames, String behaviourColumn, TargetPolicy target,
-                                                 List<String> estimators, IntervalMethod interval) {
+                                                 List<String> estimators, IntervalMethod interval,
+                                                 CrossFittedRewardModel.Settings rewardModel) {
         Discrete actions = discrete(frames);
+        boolean model = false;
         for (String name : estimators) {
-            if (BanditEstimator.byName(name).needsRewardModel()) {
-                throw new IllegalArgumentException(name + " needs a reward model, which the Spark job does not fit;"
-                        + " use ips, clipped-ips(CAP) or snips (or rlplay ope on one machine)");
-            }
+            model |= BanditEstimator.byName(name).needsRewardModel();
+        }
+        if (model && rewardModel == null) {
+            throw new IllegalArgumentException(estimators + " need a reward model: give its settings");
         }
         String column = behaviour(frames, behaviourColumn);
-        JavaRDD<Row> rows = frames.steps().filter(col(StepColumns.PADDING).equalTo(false))
-                .select(col(StepColumns.OBSERVATION), col(StepColumns.ACTION), col(StepColumns.REWARD), col(column),
-                        col(StepColumns.STEP), col(StepColumns.TERMINATED).or(col(StepColumns.TRUNCATED)))
+        Dataset<Row> steps = frames.steps().filter(col(StepColumns.PADDING).equalTo(false));
+        if (model) {                       // the Java reader's order: the fit and the folds see the rows as rlplay ope does
+            steps = steps.orderBy(col(DatasetFrames.FILE), col(StepColumns.FRAGMENT), col(StepColumns.RECORD),
+                    col(StepColumns.ENV));
+        }
+        JavaRDD<Row> rows = steps.select(col(StepColumns.OBSERVATION), col(StepColumns.ACTION), col(StepColumns.REWARD),
+                        col(column), col(StepColumns.STEP), col(StepColumns.TERMINATED).or(col(StepColumns.TRUNCATED)))
                 .javaRDD();
-        long[] offsets = null;
-        if (interval instanceof IntervalMethod.Bootstrap) {
-            List<Long> counts = Tasks.run(() -> rows.mapPartitions(it -> {
-                long n = 0;
-                while (it.hasNext()) {
-                    it.next();
-                    n++;
+        if (model) {
+            rows.persist(StorageLevel.MEMORY_AND_DISK());
+        }
+        try {
+            long[] offsets = null;
+            if (interval instanceof IntervalMethod.Bootstrap || model) {
+                List<Long> counts = Tasks.run(() -> rows.mapPartitions(it -> {
+                    long n = 0;
+                    while (it.hasNext()) {
+                        it.next();
+                        n++;
+                    }
+                    return List.of(n).iterator();
+                }).collect());
+                offsets = new long[counts.size()];
+                for (int p = 1; p < offsets.length; p++) {
+                    offsets[p] = offsets[p - 1] + counts.get(p - 1);
                 }
-                return List.of(n).iterator();
-            }).collect());
-            offsets = new long[counts.size()];
-            for (int p = 1; p < offsets.length; p++) {
-                offsets[p] = offsets[p - 1] + counts.get(p - 1);
+            }
+            int k = actions.n();
+            Broadcast<FittedModel> fitted = null;
+            if (model) {
+                List<Decisions> parts = Tasks.run(() -> rows.mapPartitions(it -> List.of(Decisions.read(it, k)).iterator())
+                        .collect());
+                fitted = JavaSparkContext.fromSparkContext(frames.spark().sparkContext())
+                        .broadcast(FittedModel.fit(parts, k, rewardModel));
+            }
+            BanditTask task = new BanditTask(spaceJson(frames.observationSpace()), k, target, List.copyOf(estimators),
+                    interval, offsets, fitted);
+            List<BanditStatistics> merged = Tasks.run(() -> rows.mapPartitionsWithIndex(task::run, false)
+                    .reduce(SparkOpe::mergeAll));
+            if (fitted != null) {
+                fitted.destroy();
+            }
+            List<OffPolicyEstimate> out = new ArrayList<>();
+            for (BanditStatistics st : merged) {
+                if (st.rows() == 0) {
+                    throw new IllegalArgumentException("the log holds no complete decision");
+                }
+                out.add(st.estimate());
+            }
+            return out;
+        } finally {
+            if (model) {
+                rows.unpersist(false);
             }
         }
-        BanditTask task = new BanditTask(spaceJson(frames.observationSpace()), actions.n(), target, List.copyOf(estimators),
-                interval, offsets);
-        List<BanditStatistics> merged = Tasks.run(() -> rows.mapPartitionsWithIndex(task::run, false)
-                .reduce(SparkOpe::mergeAll));
-        List<OffPolicyEstimate> out = new ArrayList<>();
-        for (BanditStatistics s : merged) {
-            if (s.rows() == 0) {
-                throw new IllegalArgumentException("the log holds no complete decision");
-            }
-            out.add(s.estimate());
-        }
-        return out;
     }
 
     private static List<BanditStatistics> mergeAll(List<BanditStatistics> a, List<BanditStatistics> b) {
@@ -131,12 +171,15 @@ public final class SparkOpe {
         return m;
     }
 
-    /** One partition's decisions to statistics, on an executor. */
-    private record BanditTask(String observationJson, int actions, TargetPolicy target, List<String> estimators,
-                              IntervalMethod interval, long[] offsets) implements Serializable {
+    /**
+     * One partition's decisions as arrays (n rows; contexts n x d, distribution n x K or null):
+     * read on an executor, and shipped to the driver for the reward model's fit.
+     */
+    record Decisions(int n, int d, float[] contexts, int[] action, double[] reward, double[] propensity,
+                     double[] distribution) implements Serializable {
 
-        Iterator<List<BanditStatistics>> run(int partition, Iterator<Row> it) {
-            int k = actions;
+        /** in: observation, action, reward, behaviour, step, ended. */
+        static Decisions read(Iterator<Row> it, int k) {
             int n = 0;
             int d = -1;
             float[] contexts = new float[0];
@@ -186,24 +229,94 @@ public final class SparkOpe {
                 }
                 n++;
             }
+            return new Decisions(n, Math.max(d, 0), Arrays.copyOf(contexts, n * Math.max(d, 0)), Arrays.copyOf(action, n),
+                    Arrays.copyOf(reward, n), Arrays.copyOf(propensity, n),
+                    full ? Arrays.copyOf(distribution, n * k) : null);
+        }
+
+        BanditLog log(int k) {
+            BanditLog log = BanditLog.of(k, action, reward, propensity);
+            return distribution != null ? log.withBehaviour(ActionTable.wrap(k, distribution)) : log;
+        }
+    }
+
+    /**
+     * The reward model fitted on the driver over every decision in the Java reader's order (as
+     * {@code rlplay ope} fits it), as the per-fold parameters and each row's fold by its global
+     * index: broadcast to the executors, which score their rows with it.
+     */
+    record FittedModel(RewardModelFolds models, byte[] folds) implements Serializable {
+
+        static FittedModel fit(List<Decisions> parts, int k, CrossFittedRewardModel.Settings settings) {
+            if (settings.folds() > Byte.MAX_VALUE) {
+                throw new IllegalArgumentException("reward model: at most " + Byte.MAX_VALUE + " folds, got "
+                        + settings.folds());
+            }
+            long total = 0;
+            int d = 0;
+            for (Decisions p : parts) {
+                total += p.n();
+                d = Math.max(d, p.d());
+            }
+            if (total == 0) {
+                throw new IllegalArgumentException("the log holds no complete decision");
+            }
+            int n = Math.toIntExact(total);
+            float[] contexts = new float[Math.multiplyExact(n, d)];
+            int[] action = new int[n];
+            double[] reward = new double[n];
+            double[] propensity = new double[n];
+            int at = 0;
+            for (Decisions p : parts) {
+                System.arraycopy(p.contexts(), 0, contexts, at * d, p.n() * d);
+                System.arraycopy(p.action(), 0, action, at, p.n());
+                System.arraycopy(p.reward(), 0, reward, at, p.n());
+                System.arraycopy(p.propensity(), 0, propensity, at, p.n());
+                at += p.n();
+            }
+            CrossFittedRewardModel m = CrossFittedRewardModel.fit(contexts, d, BanditLog.of(k, action, reward, propensity),
+                    settings);
+            byte[] folds = new byte[n];
+            for (int i = 0; i < n; i++) {
+                folds[i] = (byte) m.fold(i);
+            }
+            return new FittedModel(m.models(), folds);
+        }
+    }
+
+    /** One partition's decisions to statistics, on an executor. */
+    private record BanditTask(String observationJson, int actions, TargetPolicy target, List<String> estimators,
+                              IntervalMethod interval, long[] offsets, Broadcast<FittedModel> model)
+            implements Serializable {
+
+        Iterator<List<BanditStatistics>> run(int partition, Iterator<Row> it) {
+            int k = actions;
+            Decisions rows = Decisions.read(it, k);
+            int n = rows.n();
+            int d = rows.d();
             if (n == 0) {
                 return List.<List<BanditStatistics>>of(List.of()).iterator();
-            }
-            BanditLog log = BanditLog.of(k, Arrays.copyOf(action, n), Arrays.copyOf(reward, n), Arrays.copyOf(propensity, n));
-            if (full) {
-                log = log.withBehaviour(ActionTable.wrap(k, Arrays.copyOf(distribution, n * k)));
             }
             Space observations = SpaceJson.fromJson(JsonParser.parseString(observationJson));
             Discrete space = new Discrete(k);
             ActionDistribution pi = PolicyPool.borrow(target, observations, space);
             double[] table;
             try {
-                table = probabilities(pi, contexts, n, d, k);
+                table = probabilities(pi, rows.contexts(), n, d, k);
             } finally {
                 PolicyPool.giveBack(target, observations, space, pi);
             }
-            BanditEvaluation e = BanditEvaluation.of(log, ActionTable.wrap(k, table));
+            BanditEvaluation e = BanditEvaluation.of(rows.log(k), ActionTable.wrap(k, table));
             long first = offsets == null ? 0 : offsets[partition];
+            if (model != null) {
+                FittedModel m = model.value();
+                double[] q = new double[Math.multiplyExact(n, k)];
+                double[] scratch = m.models().scratch();
+                for (int i = 0; i < n; i++) {
+                    m.models().predict(m.folds()[Math.toIntExact(first + i)], rows.contexts(), i * d, scratch, q, i * k);
+                }
+                e = e.withRewardModel(ActionTable.wrap(k, q));
+            }
             List<BanditStatistics> out = new ArrayList<>();
             for (String name : estimators) {
                 out.add(BanditEstimator.byName(name).statistics(e, first, interval));

@@ -25,6 +25,7 @@ import org.rlplay.algos.ope.LoggedEpisodes;
 import org.rlplay.algos.ope.OffPolicyEstimate;
 import org.rlplay.algos.ope.bandit.BanditEstimator;
 import org.rlplay.algos.ope.bandit.BanditEvaluation;
+import org.rlplay.algos.ope.bandit.CrossFittedRewardModel;
 import org.rlplay.algos.ope.bandit.LoggedDecisions;
 import org.rlplay.env.bandit.Bandits;
 import org.rlplay.env.bandit.ContextualBandit;
@@ -279,17 +280,43 @@ class SparkJobsTest {
         DatasetFrames frames = DatasetFrames.open(spark, bandit);
         IntervalMethod normal = IntervalMethod.normal(0.95);
         List<OffPolicyEstimate> estimates = SparkOpe.bandit(frames, LinearSoftmax.PROBS, banditTarget(),
-                List.of("ips", "clipped-ips(5)"), normal);
+                List.of("ips", "clipped-ips(5)"), normal, null);
         assertSame(BanditEstimator.ips().estimate(e, normal), estimates.get(0), true);
         assertSame(BanditEstimator.clippedIps(5).estimate(e, normal), estimates.get(1), true);
         IntervalMethod bootstrap = IntervalMethod.bootstrap(200, 0.95, 3);
         OffPolicyEstimate snips = SparkOpe.bandit(frames, LinearSoftmax.PROBS, banditTarget(), List.of("snips"),
-                bootstrap).get(0);
+                bootstrap, null).get(0);
         assertSame(BanditEstimator.snips().estimate(e, bootstrap), snips, false);
         assertThrows(IllegalArgumentException.class, () -> SparkOpe.bandit(frames, LinearSoftmax.PROBS, banditTarget(),
-                List.of("dr"), normal));
+                List.of("dr"), normal, null));
         assertThrows(IllegalArgumentException.class, () -> SparkOpe.bandit(DatasetFrames.open(spark, cartpole),
-                LinearSoftmax.PROBS, cartpoleTarget(), List.of("ips"), normal));
+                LinearSoftmax.PROBS, cartpoleTarget(), List.of("ips"), normal, null));
+    }
+
+    @Test
+    void banditRewardModelEstimatorsEqualTheSingleJvmOnesWithTheSameCrossFittedModel() {
+        LoggedDecisions decisions;
+        try (Rollout replay = Dataset.open(bandit).replay(ReplayOptions.once())) {
+            decisions = LoggedDecisions.collect(replay, LinearSoftmax.PROBS);
+        }
+        LinearSoftmax pi = (LinearSoftmax) banditTarget().open(null, null);
+        CrossFittedRewardModel.Settings settings = new CrossFittedRewardModel.Settings(3, new int[] {8}, 2, 256, 3e-3f, 5);
+        CrossFittedRewardModel model = CrossFittedRewardModel.fit(decisions.contexts(), decisions.contextSize(),
+                decisions.log(), settings);
+        BanditEvaluation e = BanditEvaluation.of(decisions.log(), decisions.target(pi)).withRewardModel(model.predictions());
+        DatasetFrames frames = DatasetFrames.open(spark, bandit);
+        IntervalMethod normal = IntervalMethod.normal(0.95);
+        List<OffPolicyEstimate> estimates = SparkOpe.bandit(frames, LinearSoftmax.PROBS, banditTarget(),
+                List.of("dm", "dr", "switch-dr(2)", "ips"), normal, settings);
+        assertSame(BanditEstimator.dm().estimate(e, normal), estimates.get(0), true);
+        assertSame(BanditEstimator.dr().estimate(e, normal), estimates.get(1), true);
+        assertSame(BanditEstimator.switchDr(2).estimate(e, normal), estimates.get(2), true);
+        assertSame(BanditEstimator.ips().estimate(e, normal), estimates.get(3), true);
+        // the rows are taken in the Java reader's order here, so even the bootstrap draws are the single JVM's
+        IntervalMethod bootstrap = IntervalMethod.bootstrap(100, 0.95, 3);
+        OffPolicyEstimate sndr = SparkOpe.bandit(frames, LinearSoftmax.PROBS, banditTarget(), List.of("sndr"), bootstrap,
+                settings).get(0);
+        assertSame(BanditEstimator.sndr().estimate(e, bootstrap), sndr, true);
     }
 
     /** Same value, weights and support to 1e-9 relative; the interval too if {@code interval}, else it holds a bootstrap of the same width to 10%. */

@@ -83,7 +83,7 @@ public final class SparkOpeHarness {
                     long t0 = System.nanoTime();
                     DatasetFrames frames = DatasetFrames.open(spark, dir);
                     List<OffPolicyEstimate> spark1 = bandit
-                            ? SparkOpe.bandit(frames, "probs", TARGET, BANDIT, INTERVAL)
+                            ? SparkOpe.bandit(frames, "probs", TARGET, BANDIT, INTERVAL, null)
                             : SparkOpe.episodes(frames, "probs", TARGET, GAMMA, EPISODES, INTERVAL);
                     double s = (System.nanoTime() - t0) / 1e9;
                     System.out.printf("  local[%d]   run %d: %.1f s%n", cores, r, s);
