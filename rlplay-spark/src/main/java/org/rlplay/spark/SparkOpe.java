@@ -24,7 +24,6 @@ import org.apache.spark.sql.Row;
 import org.apache.spark.sql.RowFactory;
 import org.apache.spark.sql.types.DataTypes;
 import org.apache.spark.sql.types.StructType;
-import org.apache.spark.storage.StorageLevel;
 import org.rlplay.algos.ope.ActionDistribution;
 import org.rlplay.algos.ope.EpisodeEstimator;
 import org.rlplay.algos.ope.EpisodeEvaluation;
@@ -108,12 +107,20 @@ public final class SparkOpe {
         JavaRDD<Row> rows = steps.select(col(StepColumns.OBSERVATION), col(StepColumns.ACTION), col(StepColumns.REWARD),
                         col(column), col(StepColumns.STEP), col(StepColumns.TERMINATED).or(col(StepColumns.TRUNCATED)))
                 .javaRDD();
-        if (model) {
-            rows.persist(StorageLevel.MEMORY_AND_DISK());
-        }
+        int k = actions.n();
+        Broadcast<FittedModel> fitted = null;
         try {
             long[] offsets = null;
-            if (interval instanceof IntervalMethod.Bootstrap || model) {
+            if (model) {                   // later jobs reuse the sort's shuffle files: the sort runs once
+                List<Decisions> parts = Tasks.run(() -> rows.mapPartitions(it -> List.of(Decisions.read(it, k)).iterator())
+                        .collect());
+                offsets = new long[parts.size()];
+                for (int p = 1; p < offsets.length; p++) {
+                    offsets[p] = offsets[p - 1] + parts.get(p - 1).n();
+                }
+                fitted = JavaSparkContext.fromSparkContext(frames.spark().sparkContext())
+                        .broadcast(FittedModel.fit(parts, k, rewardModel));
+            } else if (interval instanceof IntervalMethod.Bootstrap) {
                 List<Long> counts = Tasks.run(() -> rows.mapPartitions(it -> {
                     long n = 0;
                     while (it.hasNext()) {
@@ -127,21 +134,10 @@ public final class SparkOpe {
                     offsets[p] = offsets[p - 1] + counts.get(p - 1);
                 }
             }
-            int k = actions.n();
-            Broadcast<FittedModel> fitted = null;
-            if (model) {
-                List<Decisions> parts = Tasks.run(() -> rows.mapPartitions(it -> List.of(Decisions.read(it, k)).iterator())
-                        .collect());
-                fitted = JavaSparkContext.fromSparkContext(frames.spark().sparkContext())
-                        .broadcast(FittedModel.fit(parts, k, rewardModel));
-            }
             BanditTask task = new BanditTask(spaceJson(frames.observationSpace()), k, target, List.copyOf(estimators),
                     interval, offsets, fitted);
             List<BanditStatistics> merged = Tasks.run(() -> rows.mapPartitionsWithIndex(task::run, false)
                     .reduce(SparkOpe::mergeAll));
-            if (fitted != null) {
-                fitted.destroy();
-            }
             List<OffPolicyEstimate> out = new ArrayList<>();
             for (BanditStatistics st : merged) {
                 if (st.rows() == 0) {
@@ -151,8 +147,8 @@ public final class SparkOpe {
             }
             return out;
         } finally {
-            if (model) {
-                rows.unpersist(false);
+            if (fitted != null) {
+                fitted.destroy();
             }
         }
     }
