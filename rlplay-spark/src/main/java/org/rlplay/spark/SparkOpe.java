@@ -27,6 +27,8 @@ import org.apache.spark.sql.types.StructType;
 import org.rlplay.algos.ope.ActionDistribution;
 import org.rlplay.algos.ope.EpisodeEstimator;
 import org.rlplay.algos.ope.EpisodeEvaluation;
+import org.rlplay.algos.ope.FittedQEvaluation;
+import org.rlplay.algos.ope.FittedQFolds;
 import org.rlplay.algos.ope.IntervalMethod;
 import org.rlplay.algos.ope.LoggedEpisodes;
 import org.rlplay.algos.ope.OffPolicyEstimate;
@@ -40,7 +42,9 @@ import org.rlplay.algos.ope.bandit.RewardModelFolds;
 import org.rlplay.env.space.Discrete;
 import org.rlplay.env.space.Space;
 import org.rlplay.env.space.SpaceJson;
+import org.rlplay.record.ReplayOptions;
 import org.rlplay.record.StepColumns;
+import org.rlplay.rollout.Rollout;
 
 /**
  * Off-policy evaluation of a {@link TargetPolicy} over a whole dataset with Spark: the target's
@@ -65,8 +69,16 @@ import org.rlplay.record.StepColumns;
  * reward, ratio) are then shuffled to group the steps by episode, and the driver collects each
  * complete episode's rewards and ratios (16 bytes a step) into
  * {@link LoggedEpisodes#of} and runs PDIS and WPDIS ({@link EpisodeEstimator}). Episodes are
- * ordered by their last step's (file, fragment, record, env). DR, WDR and FQE need the states on one
- * machine and are not offered.</li>
+ * ordered by their last step's (file, fragment, env, record), the order in which
+ * {@link LoggedEpisodes#collect} completes them. For DR and WDR the driver first
+ * reads the episodes with their states through the Java reader and fits the
+ * {@link FittedQEvaluation} exactly as {@code rlplay ope} does (the fit is not distributed), then
+ * broadcasts its fold members ({@link FittedQFolds}) and each episode's fold by its index in the
+ * reader's order; the steps also carry their observation and the target's probabilities through
+ * the shuffle, the grouped episodes are sorted into that order and numbered, and each executor
+ * scores its episodes' steps, so the driver gets {@code Q(s_t, a_t)} and {@code V(s_t)} with the
+ * rewards and ratios (32 bytes a step) and runs the single-JVM DR and WDR on them. FQE's own
+ * estimate is not offered.</li>
  * </ul>
  * The behaviour's probabilities come from an actor info column: its whole distribution (K wide) or
  * the logged propensity (1 wide). Called on the driver.
@@ -336,49 +348,115 @@ public final class SparkOpe {
     }
 
     /**
-     * The estimates of {@code estimators} ({@code pdis}, {@code wpdis}) of {@code target} with
-     * discount {@code gamma} from the complete episodes of {@code frames}.
+     * The estimates of {@code estimators} ({@code pdis}, {@code wpdis}, {@code dr}, {@code wdr}) of
+     * {@code target} with discount {@code gamma} from the complete episodes of {@code frames}.
      *
+     * @param fittedQ the settings of the fitted-Q evaluation of dr and wdr (as {@code rlplay ope}
+     *     fits it); unused, and may be null, without them
      * @throws IllegalArgumentException if the action space is not {@code Discrete(K)} from 0, the
-     *     behaviour column is missing, an estimator is not pdis or wpdis, or there is no complete episode
+     *     behaviour column is missing, an estimator is unknown, dr or wdr is asked without
+     *     {@code fittedQ}, or there is no complete episode
      */
     public static List<OffPolicyEstimate> episodes(DatasetFrames frames, String behaviourColumn, TargetPolicy target,
-                                                   double gamma, List<String> estimators, IntervalMethod interval) {
+                                                   double gamma, List<String> estimators, IntervalMethod interval,
+                                                   FittedQEvaluation.Settings fittedQ) {
         Discrete actions = discrete(frames);
         List<EpisodeEstimator> chosen = new ArrayList<>();
+        boolean model = false;
         for (String name : estimators) {
             EpisodeEstimator e = EpisodeEstimator.byName(name);
-            if (e.needsModel()) {
-                throw new IllegalArgumentException(name + " needs a fitted-Q model over the states on one machine; the"
-                        + " Spark job offers pdis and wpdis");
+            if (e.needsModel() && fittedQ == null) {
+                throw new IllegalArgumentException(name + " needs a fitted-Q model: give its settings");
             }
+            model |= e.needsModel();
             chosen.add(e);
         }
         String column = behaviour(frames, behaviourColumn);
+        Broadcast<FittedQ> fitted = null;
+        if (model) {
+            fitted = JavaSparkContext.fromSparkContext(frames.spark().sparkContext())
+                    .broadcast(FittedQ.fit(frames, behaviourColumn, target, actions, gamma, fittedQ));
+        }
+        try {
+            return episodes(frames, column, target, gamma, chosen, interval, fitted);
+        } finally {
+            if (fitted != null) {
+                fitted.destroy();
+            }
+        }
+    }
+
+    /**
+     * The fitted-Q evaluation fitted on the driver from the Java reader's episodes with states (as
+     * {@code rlplay ope} fits it), as its fold members' parameters and each episode's fold by its
+     * index in the reader's order: broadcast to the executors, which score every step with it.
+     */
+    record FittedQ(FittedQFolds folds, int[] fold) implements Serializable {
+
+        static FittedQ fit(DatasetFrames frames, String behaviourColumn, TargetPolicy target, Discrete actions,
+                           double gamma, FittedQEvaluation.Settings settings) {
+            ActionDistribution pi = PolicyPool.borrow(target, frames.observationSpace(), actions);
+            LoggedEpisodes log;
+            try (Rollout replay = frames.dataset().replay(ReplayOptions.once())) {
+                log = LoggedEpisodes.collect(replay, behaviourColumn, pi);
+            } finally {
+                PolicyPool.giveBack(target, frames.observationSpace(), actions, pi);
+            }
+            if (log.count() == 0) {
+                throw new IllegalArgumentException("no complete episode to evaluate with");
+            }
+            FittedQEvaluation q = FittedQEvaluation.fit(EpisodeEvaluation.of(log, gamma), settings);
+            int[] fold = new int[log.count()];
+            for (int i = 0; i < fold.length; i++) {
+                fold[i] = q.fold(i);
+            }
+            return new FittedQ(q.folds(), fold);
+        }
+    }
+
+    private static List<OffPolicyEstimate> episodes(DatasetFrames frames, String column, TargetPolicy target,
+                                                    double gamma, List<EpisodeEstimator> chosen,
+                                                    IntervalMethod interval, Broadcast<FittedQ> fitted) {
+        Discrete actions = discrete(frames);
+        boolean model = fitted != null;
         JavaRDD<Row> steps = frames.steps().filter(col(StepColumns.PADDING).equalTo(false))
                 .select(col(StepColumns.EPISODE_ID), col(StepColumns.STEP), col(StepColumns.OBSERVATION),
                         col(StepColumns.ACTION), col(StepColumns.REWARD), col(column),
                         col(StepColumns.TERMINATED).or(col(StepColumns.TRUNCATED)), col(DatasetFrames.FILE),
                         col(StepColumns.FRAGMENT), col(StepColumns.RECORD), col(StepColumns.ENV))
                 .javaRDD();
-        RatioTask task = new RatioTask(spaceJson(frames.observationSpace()), actions.n(), target);
+        RatioTask task = new RatioTask(spaceJson(frames.observationSpace()), actions.n(), target, model);
         StructType ratioSchema = new StructType().add("episode_id", DataTypes.LongType).add("step", DataTypes.IntegerType)
                 .add("reward", DataTypes.DoubleType).add("ratio", DataTypes.DoubleType).add("ended", DataTypes.BooleanType)
                 .add("file", DataTypes.StringType).add("fragment", DataTypes.LongType).add("record", DataTypes.IntegerType)
                 .add("env", DataTypes.IntegerType);
+        if (model) {                   // what the fitted Q needs at each step, scored after the grouping
+            ratioSchema = ratioSchema.add("observation", DataTypes.createArrayType(DataTypes.FloatType))
+                    .add("pi", DataTypes.createArrayType(DataTypes.DoubleType)).add("action", DataTypes.IntegerType);
+        }
         var ratios = frames.spark().createDataFrame(steps.mapPartitions(task::run), ratioSchema);
+        var stepStruct = model ? struct(col("step"), col("reward"), col("ratio"), col("observation"), col("pi"),
+                col("action")) : struct(col("step"), col("reward"), col("ratio"));
         var grouped = ratios.groupBy(col("episode_id")).agg(
-                collect_list(struct(col("step"), col("reward"), col("ratio"))).as("steps"),
+                collect_list(stepStruct).as("steps"),
                 min(col("step")).as("first"), max(col("step")).as("last"), count(lit(1)).as("length"),
                 max_by(struct(col("ended"), col("file"), col("fragment"), col("record"), col("env")), col("step")).as("end"))
                 .filter(col("first").equalTo(0).and(col("last").equalTo(col("length").minus(1)))
                         .and(col("end.ended")));
-        List<EpisodeTerms> terms = new ArrayList<>(Tasks.run(() -> grouped.javaRDD().map(SparkOpe::terms).collect()));
+        List<EpisodeTerms> terms;
+        if (model) {                   // numbered in the reader's order: episode i's steps scored by fold(i)'s member
+            JavaRDD<Row> ordered = grouped.orderBy(col("end.file"), col("end.fragment"), col("end.env"), col("end.record"))
+                    .javaRDD();
+            terms = new ArrayList<>(Tasks.run(() -> ordered.zipWithIndex()
+                    .map(t -> scored(t._1(), Math.toIntExact(t._2()), fitted.value())).collect()));
+        } else {
+            terms = new ArrayList<>(Tasks.run(() -> grouped.javaRDD().map(SparkOpe::terms).collect()));
+        }
         if (terms.isEmpty()) {
             throw new IllegalArgumentException("no complete episode to evaluate with");
         }
         terms.sort(Comparator.comparing(EpisodeTerms::file).thenComparingLong(EpisodeTerms::fragment)
-                .thenComparingInt(EpisodeTerms::record).thenComparingInt(EpisodeTerms::env));
+                .thenComparingInt(EpisodeTerms::env).thenComparingInt(EpisodeTerms::record));
         double[][] rewards = new double[terms.size()][];
         double[][] ratioArrays = new double[terms.size()][];
         for (int i = 0; i < rewards.length; i++) {
@@ -386,6 +464,19 @@ public final class SparkOpe {
             ratioArrays[i] = terms.get(i).ratios();
         }
         EpisodeEvaluation evaluation = EpisodeEvaluation.of(LoggedEpisodes.of(rewards, ratioArrays), gamma);
+        if (model) {
+            if (terms.size() != fitted.value().fold().length) {
+                throw new IllegalStateException(terms.size() + " complete episodes in Spark, " + fitted.value().fold().length
+                        + " from the Java reader");
+            }
+            double[][] q = new double[terms.size()][];
+            double[][] v = new double[terms.size()][];
+            for (int i = 0; i < q.length; i++) {
+                q[i] = terms.get(i).q();
+                v[i] = terms.get(i).v();
+            }
+            evaluation = evaluation.withModel(q, v);
+        }
         List<OffPolicyEstimate> out = new ArrayList<>();
         for (EpisodeEstimator e : chosen) {
             out.add(e.estimate(evaluation, interval));
@@ -394,8 +485,8 @@ public final class SparkOpe {
     }
 
     /** One complete episode's rewards and ratios, with the position of its last step. */
-    record EpisodeTerms(String file, long fragment, int record, int env, double[] rewards, double[] ratios)
-            implements Serializable {
+    record EpisodeTerms(String file, long fragment, int record, int env, double[] rewards, double[] ratios, double[] q,
+                        double[] v) implements Serializable {
     }
 
     /** One grouped complete episode (its steps in any order) to its terms, on an executor. */
@@ -409,7 +500,41 @@ public final class SparkOpe {
             ratios[t] = s.get(t).getDouble(2);
         }
         Row end = episode.getStruct(5);
-        return new EpisodeTerms(end.getString(1), end.getLong(2), end.getInt(3), end.getInt(4), rewards, ratios);
+        return new EpisodeTerms(end.getString(1), end.getLong(2), end.getInt(3), end.getInt(4), rewards, ratios, null,
+                null);
+    }
+
+    /**
+     * Episode {@code index} (in the reader's order) to its terms and, scored on the executor by
+     * its fold's member, {@code Q(s_t, a_t)} and {@code sum_a pi(a|s_t) Q(s_t, a)} at every step.
+     */
+    private static EpisodeTerms scored(Row episode, int index, FittedQ model) {
+        List<Row> s = new ArrayList<>(episode.getList(1));
+        s.sort(Comparator.comparingInt(r -> r.getInt(0)));
+        int n = s.size();
+        double[] rewards = new double[n];
+        double[] ratios = new double[n];
+        double[] q = new double[n];
+        double[] v = new double[n];
+        double[] scratch = model.folds().scratch();
+        double[] pair = new double[2];
+        int fold = model.fold()[index];
+        for (int t = 0; t < n; t++) {
+            Row r = s.get(t);
+            rewards[t] = r.getDouble(1);
+            ratios[t] = r.getDouble(2);
+            float[] x = Rows.floats(r, 3);
+            List<Double> piList = r.getList(4);
+            double[] pi = new double[piList.size()];
+            for (int a = 0; a < pi.length; a++) {
+                pi[a] = piList.get(a);
+            }
+            model.folds().score(fold, x, 0, pi, 0, r.getInt(5), scratch, pair, 0);
+            q[t] = pair[0];
+            v[t] = pair[1];
+        }
+        Row end = episode.getStruct(5);
+        return new EpisodeTerms(end.getString(1), end.getLong(2), end.getInt(3), end.getInt(4), rewards, ratios, q, v);
     }
 
     /**
@@ -417,7 +542,8 @@ public final class SparkOpe {
      * episode (so only scalars are shuffled): in: episode_id, step, observation, action, reward,
      * behaviour, ended, file, fragment, record, env; out: as {@code ratioSchema}.
      */
-    private record RatioTask(String observationJson, int actions, TargetPolicy target) implements Serializable {
+    private record RatioTask(String observationJson, int actions, TargetPolicy target, boolean withStates)
+            implements Serializable {
 
         Iterator<Row> run(Iterator<Row> it) {
             List<Row> rows = new ArrayList<>();
@@ -462,9 +588,17 @@ public final class SparkOpe {
                     throw new IllegalArgumentException("a behaviour probability " + propensity + " of a logged action"
                             + " is outside (0, 1]");
                 }
-                out.add(RowFactory.create(r.getLong(0), r.getInt(1), (double) ((Number) r.get(4)).floatValue(),
-                        table[i * k + a] / propensity, r.getBoolean(6), r.getString(7), r.getLong(8), r.getInt(9),
-                        r.getInt(10)));
+                double reward = ((Number) r.get(4)).floatValue();
+                double ratio = table[i * k + a] / propensity;
+                if (withStates) {
+                    out.add(RowFactory.create(r.getLong(0), r.getInt(1), reward, ratio, r.getBoolean(6), r.getString(7),
+                            r.getLong(8), r.getInt(9), r.getInt(10), Rows.floats(r, 2),
+                            Arrays.copyOfRange(table, i * k, i * k + k),
+                            a));
+                } else {
+                    out.add(RowFactory.create(r.getLong(0), r.getInt(1), reward, ratio, r.getBoolean(6), r.getString(7),
+                            r.getLong(8), r.getInt(9), r.getInt(10)));
+                }
             }
             return out.iterator();
         }

@@ -20,6 +20,7 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.rlplay.algos.ope.EpisodeEstimator;
 import org.rlplay.algos.ope.EpisodeEvaluation;
+import org.rlplay.algos.ope.FittedQEvaluation;
 import org.rlplay.algos.ope.IntervalMethod;
 import org.rlplay.algos.ope.LoggedEpisodes;
 import org.rlplay.algos.ope.OffPolicyEstimate;
@@ -259,14 +260,36 @@ class SparkJobsTest {
         DatasetFrames frames = DatasetFrames.open(spark, cartpole);
         IntervalMethod normal = IntervalMethod.normal(0.95);
         OffPolicyEstimate pdis = SparkOpe.episodes(frames, LinearSoftmax.PROBS, cartpoleTarget(), GAMMA, List.of("pdis"),
-                normal).get(0);
+                normal, null).get(0);
         assertSame(EpisodeEstimator.pdis().estimate(e, normal), pdis, true);
         IntervalMethod bootstrap = IntervalMethod.bootstrap(200, 0.95, 3);
         OffPolicyEstimate wpdis = SparkOpe.episodes(frames, LinearSoftmax.PROBS, cartpoleTarget(), GAMMA,
-                List.of("wpdis"), bootstrap).get(0);
-        assertSame(EpisodeEstimator.wpdis().estimate(e, bootstrap), wpdis, false);
+                List.of("wpdis"), bootstrap, null).get(0);
+        assertSame(EpisodeEstimator.wpdis().estimate(e, bootstrap), wpdis, true);
         assertThrows(IllegalArgumentException.class, () -> SparkOpe.episodes(frames, "logits", cartpoleTarget(), GAMMA,
-                List.of("pdis"), normal));
+                List.of("pdis"), normal, null));
+        assertThrows(IllegalArgumentException.class, () -> SparkOpe.episodes(frames, LinearSoftmax.PROBS, cartpoleTarget(),
+                GAMMA, List.of("dr"), normal, null));
+    }
+
+    @Test
+    void episodicDrAndWdrEqualTheSingleJvmEstimatorsWithTheSameFittedQ() {
+        LoggedEpisodes log;
+        try (Rollout replay = Dataset.open(cartpole).replay(ReplayOptions.once())) {
+            log = LoggedEpisodes.collect(replay, LinearSoftmax.PROBS, (LinearSoftmax) cartpoleTarget().open(null, null));
+        }
+        FittedQEvaluation.Settings settings = new FittedQEvaluation.Settings(new int[] {8}, 5, 5, 64, 1e-3f, 3, 4, 0.95, 7);
+        EpisodeEvaluation e = FittedQEvaluation.fit(EpisodeEvaluation.of(log, GAMMA), settings).crossFitted();
+        DatasetFrames frames = DatasetFrames.open(spark, cartpole);
+        IntervalMethod normal = IntervalMethod.normal(0.95);
+        List<OffPolicyEstimate> estimates = SparkOpe.episodes(frames, LinearSoftmax.PROBS, cartpoleTarget(), GAMMA,
+                List.of("dr", "pdis"), normal, settings);
+        assertSame(EpisodeEstimator.dr().estimate(e, normal), estimates.get(0), true);
+        assertSame(EpisodeEstimator.pdis().estimate(e, normal), estimates.get(1), true);
+        IntervalMethod bootstrap = IntervalMethod.bootstrap(100, 0.95, 3);
+        OffPolicyEstimate wdr = SparkOpe.episodes(frames, LinearSoftmax.PROBS, cartpoleTarget(), GAMMA, List.of("wdr"),
+                bootstrap, settings).get(0);
+        assertSame(EpisodeEstimator.wdr().estimate(e, bootstrap), wdr, true);
     }
 
     @Test

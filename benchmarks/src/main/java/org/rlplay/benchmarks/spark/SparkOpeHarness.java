@@ -91,7 +91,7 @@ public final class SparkOpeHarness {
                     DatasetFrames frames = DatasetFrames.open(spark, dir);
                     List<OffPolicyEstimate> spark1 = bandit
                             ? SparkOpe.bandit(frames, "probs", TARGET, banditEstimators, INTERVAL, MODEL)
-                            : SparkOpe.episodes(frames, "probs", TARGET, GAMMA, EPISODES, INTERVAL);
+                            : SparkOpe.episodes(frames, "probs", TARGET, GAMMA, EPISODES, INTERVAL, null);
                     double s = (System.nanoTime() - t0) / 1e9;
                     System.out.printf("  local[%d]   run %d: %.1f s%n", cores, r, s);
                     best = r == 0 ? best : Math.min(best, s);

@@ -8,6 +8,7 @@ import java.util.List;
 import java.util.concurrent.Callable;
 import org.apache.spark.sql.Row;
 import org.apache.spark.sql.SparkSession;
+import org.rlplay.algos.ope.FittedQEvaluation;
 import org.rlplay.algos.ope.IntervalMethod;
 import org.rlplay.algos.ope.OffPolicyEstimate;
 import org.rlplay.algos.ope.bandit.CrossFittedRewardModel;
@@ -166,7 +167,7 @@ public final class SparkCommand implements Runnable {
     @Command(name = "ope", mixinStandardHelpOptions = true, sortOptions = false,
             description = "Off-policy evaluation of a checkpoint over a whole dataset, distributed: a contextual-bandit"
                     + " log (T = 1) with ips, snips, clipped-ips(CAP) and, with a reward model fitted on the driver, dm, dr,"
-                    + " sndr, switch-dr(TAU); episodes with pdis, wpdis.")
+                    + " sndr, switch-dr(TAU); episodes with pdis, wpdis and, with a fitted Q fitted on the driver, dr, wdr.")
     static final class Ope implements Callable<Integer> {
         @Spec
         CommandSpec spec;
@@ -189,7 +190,7 @@ public final class SparkCommand implements Runnable {
         @Option(names = "--resamples", defaultValue = "200", description = "Bootstrap resamples of the intervals (default:"
                 + " ${DEFAULT-VALUE}).")
         int resamples;
-        @Option(names = "--seed", defaultValue = "1", description = "Seed of the bootstrap and of the reward model"
+        @Option(names = "--seed", defaultValue = "1", description = "Seed of the bootstrap and of the reward model or fitted Q"
                 + " (default: ${DEFAULT-VALUE}).")
         long seed;
         @Mixin
@@ -218,7 +219,8 @@ public final class SparkCommand implements Runnable {
                         : bandit ? List.of("ips", "snips", "clipped-ips(10)") : List.of("pdis", "wpdis");
                 return bandit ? SparkOpe.bandit(frames, behaviourInfo, target, names, interval,
                         CrossFittedRewardModel.Settings.defaults(seed))
-                        : SparkOpe.episodes(frames, behaviourInfo, target, gamma, names, interval);
+                        : SparkOpe.episodes(frames, behaviourInfo, target, gamma, names, interval,
+                        FittedQEvaluation.Settings.defaults(gamma, seed));
             }));
             out.printf("spark ope of %s (epsilon %.2f) from %s: %,d %s, %.1f s%n", checkpoint, targetEpsilon, data.data,
                     count[0], kind[0], (System.nanoTime() - start) / 1e9);
