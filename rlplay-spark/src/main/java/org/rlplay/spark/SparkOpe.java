@@ -518,6 +518,10 @@ public final class SparkOpe {
         double[] v = new double[n];
         double[] scratch = model.folds().scratch();
         double[] pair = new double[2];
+        if (index >= model.fold().length) {
+            throw new IllegalStateException("more complete episodes in Spark than the Java reader's "
+                    + model.fold().length);
+        }
         int fold = model.fold()[index];
         for (int t = 0; t < n; t++) {
             Row r = s.get(t);
