@@ -25,18 +25,22 @@ import org.rlplay.spark.BatchScoring;
 
 /**
  * {@code rlplay spark stats|ope|score} end to end on a small recording and a checkpoint trained
- * from it: the Spark estimates equal {@code rlplay ope}'s single-JVM ones (to the printed digits),
- * the statistics count the Java reader's steps, scoring writes a row per input row with the
- * distribution the checkpoint's actor gives in Java, and a data problem found on an executor is a short error.
+ * from it: the Spark estimates and their bootstrap intervals equal {@code rlplay ope}'s single-JVM
+ * ones to the printed digits (pdis, wpdis, dr, wdr on episodes; dr, dm on a bandit log), the
+ * statistics count the Java reader's steps, scoring writes a row per input row with the
+ * distribution the checkpoint's actor gives in Java, and a data problem found on an executor is a
+ * short error.
  */
 class SparkCommandTest {
     @TempDir
     Path tmp;
 
-    private static double number(String text, String label) {
-        Matcher m = Pattern.compile("(?m)^\\s*" + Pattern.quote(label) + "\\s+(-?[0-9.]+)").matcher(text);
-        assertTrue(m.find(), "no '" + label + "' in\n" + text);
-        return Double.parseDouble(m.group(1));
+    /** The printed estimate and interval bounds of {@code label}'s row, e.g. {@code [0.7150, 0.6906, 0.7417]}. */
+    private static List<String> estimateAndInterval(String text, String label) {
+        Matcher m = Pattern.compile("\\s" + Pattern.quote(label) + "\\s+(-?[0-9.]+)\\s+\\[\\s*(-?[0-9.]+),\\s*(-?[0-9.]+)\\]")
+                .matcher(text);
+        assertTrue(m.find(), "no '" + label + "' row in\n" + text);
+        return List.of(m.group(1), m.group(2), m.group(3));
     }
 
     /**
@@ -101,14 +105,17 @@ class SparkCommandTest {
         String row = stats.out().lines().skip(1).findFirst().orElseThrow();
         assertEquals(Long.toString(Dataset.open(data).transitions()), row.split("\\s+")[1], stats::toString);
 
-        Cli ope = Cli.run("ope", "--data", data.toString(), "--checkpoint", run.toString(), "--target-epsilon", "0.3");
+        Cli ope = Cli.run("ope", "--data", data.toString(), "--checkpoint", run.toString(), "--target-epsilon", "0.3",
+                "--gamma", "0.9", "--bootstrap", "200");
         assertEquals(0, ope.code(), ope::toString);
         Cli spark = Cli.run("spark", "ope", "--data", data.toString(), "--checkpoint", run.toString(), "--target-epsilon",
-                "0.3", "--master", "local[2]");
+                "0.3", "--gamma", "0.9", "--estimators", "pdis,wpdis,dr,wdr", "--master", "local[2]");
         assertEquals(0, spark.code(), spark::toString);
         System.out.print(ope.out() + spark.out() + stats.out());
-        assertEquals(number(ope.out(), "pdis"), number(spark.out(), "pdis"), 0.0015, spark::toString);
-        assertEquals(number(ope.out(), "wpdis"), number(spark.out(), "wpdis"), 0.0015, spark::toString);
+        for (String estimator : List.of("pdis", "wpdis", "dr", "wdr")) {   // episodes in the reader's order: same draws
+            assertEquals(estimateAndInterval(ope.out(), estimator), estimateAndInterval(spark.out(), estimator),
+                    spark::toString);
+        }
 
         Path scored = tmp.resolve("scored");
         Cli score = Cli.run("spark", "score", "--input", data.toString(), "--checkpoint", run.toString(),
@@ -122,5 +129,28 @@ class SparkCommandTest {
                 "logits", "--master", "local[2]");
         assertEquals(1, bad.code(), bad::toString);
         assertTrue(bad.err().contains("no propensities") && bad.err().lines().count() <= 3, bad::toString);
+    }
+
+    @Test
+    void sparkDrOnABanditLogEqualsRlplayOpe() {
+        Path data = tmp.resolve("bandit");
+        Cli rec = Cli.run("record", "--env", "ContextualBandit-v0", "--policy", "random", "-T", "1", "--envs", "8",
+                "--steps", "3000", "--seed", "2", "--no-fsync", "--out", data.toString());
+        assertEquals(0, rec.code(), rec::toString);
+        Path run = tmp.resolve("banditnet");
+        Cli train = Cli.run("train", "--data", data.toString(), "--algo", "banditnet", "--steps", "150", "--seed", "3",
+                "--progress", "off", "--out", run.toString());
+        assertEquals(0, train.code(), train::toString);
+        Cli ope = Cli.run("ope", "--data", data.toString(), "--checkpoint", run.toString(), "--target-epsilon", "0.2",
+                "--estimators", "dr,dm", "--bootstrap", "100");
+        assertEquals(0, ope.code(), ope::toString);
+        Cli spark = Cli.run("spark", "ope", "--data", data.toString(), "--checkpoint", run.toString(), "--target-epsilon",
+                "0.2", "--estimators", "dr,dm", "--resamples", "100", "--master", "local[2]");
+        assertEquals(0, spark.code(), spark::toString);
+        System.out.print(ope.out() + spark.out());
+        for (String estimator : List.of("dr", "dm")) {   // the bootstrap too: Spark takes the rows in the reader's order
+            assertEquals(estimateAndInterval(ope.out(), estimator), estimateAndInterval(spark.out(), estimator),
+                    spark::toString);
+        }
     }
 }

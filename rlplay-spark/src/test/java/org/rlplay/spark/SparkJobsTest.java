@@ -20,11 +20,13 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.rlplay.algos.ope.EpisodeEstimator;
 import org.rlplay.algos.ope.EpisodeEvaluation;
+import org.rlplay.algos.ope.FittedQEvaluation;
 import org.rlplay.algos.ope.IntervalMethod;
 import org.rlplay.algos.ope.LoggedEpisodes;
 import org.rlplay.algos.ope.OffPolicyEstimate;
 import org.rlplay.algos.ope.bandit.BanditEstimator;
 import org.rlplay.algos.ope.bandit.BanditEvaluation;
+import org.rlplay.algos.ope.bandit.CrossFittedRewardModel;
 import org.rlplay.algos.ope.bandit.LoggedDecisions;
 import org.rlplay.env.bandit.Bandits;
 import org.rlplay.env.bandit.ContextualBandit;
@@ -258,14 +260,36 @@ class SparkJobsTest {
         DatasetFrames frames = DatasetFrames.open(spark, cartpole);
         IntervalMethod normal = IntervalMethod.normal(0.95);
         OffPolicyEstimate pdis = SparkOpe.episodes(frames, LinearSoftmax.PROBS, cartpoleTarget(), GAMMA, List.of("pdis"),
-                normal).get(0);
+                normal, null).get(0);
         assertSame(EpisodeEstimator.pdis().estimate(e, normal), pdis, true);
         IntervalMethod bootstrap = IntervalMethod.bootstrap(200, 0.95, 3);
         OffPolicyEstimate wpdis = SparkOpe.episodes(frames, LinearSoftmax.PROBS, cartpoleTarget(), GAMMA,
-                List.of("wpdis"), bootstrap).get(0);
-        assertSame(EpisodeEstimator.wpdis().estimate(e, bootstrap), wpdis, false);
+                List.of("wpdis"), bootstrap, null).get(0);
+        assertSame(EpisodeEstimator.wpdis().estimate(e, bootstrap), wpdis, true);
         assertThrows(IllegalArgumentException.class, () -> SparkOpe.episodes(frames, "logits", cartpoleTarget(), GAMMA,
-                List.of("pdis"), normal));
+                List.of("pdis"), normal, null));
+        assertThrows(IllegalArgumentException.class, () -> SparkOpe.episodes(frames, LinearSoftmax.PROBS, cartpoleTarget(),
+                GAMMA, List.of("dr"), normal, null));
+    }
+
+    @Test
+    void episodicDrAndWdrEqualTheSingleJvmEstimatorsWithTheSameFittedQ() {
+        LoggedEpisodes log;
+        try (Rollout replay = Dataset.open(cartpole).replay(ReplayOptions.once())) {
+            log = LoggedEpisodes.collect(replay, LinearSoftmax.PROBS, (LinearSoftmax) cartpoleTarget().open(null, null));
+        }
+        FittedQEvaluation.Settings settings = new FittedQEvaluation.Settings(new int[] {8}, 5, 5, 64, 1e-3f, 3, 4, 0.95, 7);
+        EpisodeEvaluation e = FittedQEvaluation.fit(EpisodeEvaluation.of(log, GAMMA), settings).crossFitted();
+        DatasetFrames frames = DatasetFrames.open(spark, cartpole);
+        IntervalMethod normal = IntervalMethod.normal(0.95);
+        List<OffPolicyEstimate> estimates = SparkOpe.episodes(frames, LinearSoftmax.PROBS, cartpoleTarget(), GAMMA,
+                List.of("dr", "pdis"), normal, settings);
+        assertSame(EpisodeEstimator.dr().estimate(e, normal), estimates.get(0), true);
+        assertSame(EpisodeEstimator.pdis().estimate(e, normal), estimates.get(1), true);
+        IntervalMethod bootstrap = IntervalMethod.bootstrap(100, 0.95, 3);
+        OffPolicyEstimate wdr = SparkOpe.episodes(frames, LinearSoftmax.PROBS, cartpoleTarget(), GAMMA, List.of("wdr"),
+                bootstrap, settings).get(0);
+        assertSame(EpisodeEstimator.wdr().estimate(e, bootstrap), wdr, true);
     }
 
     @Test
@@ -279,17 +303,43 @@ class SparkJobsTest {
         DatasetFrames frames = DatasetFrames.open(spark, bandit);
         IntervalMethod normal = IntervalMethod.normal(0.95);
         List<OffPolicyEstimate> estimates = SparkOpe.bandit(frames, LinearSoftmax.PROBS, banditTarget(),
-                List.of("ips", "clipped-ips(5)"), normal);
+                List.of("ips", "clipped-ips(5)"), normal, null);
         assertSame(BanditEstimator.ips().estimate(e, normal), estimates.get(0), true);
         assertSame(BanditEstimator.clippedIps(5).estimate(e, normal), estimates.get(1), true);
         IntervalMethod bootstrap = IntervalMethod.bootstrap(200, 0.95, 3);
         OffPolicyEstimate snips = SparkOpe.bandit(frames, LinearSoftmax.PROBS, banditTarget(), List.of("snips"),
-                bootstrap).get(0);
+                bootstrap, null).get(0);
         assertSame(BanditEstimator.snips().estimate(e, bootstrap), snips, false);
         assertThrows(IllegalArgumentException.class, () -> SparkOpe.bandit(frames, LinearSoftmax.PROBS, banditTarget(),
-                List.of("dr"), normal));
+                List.of("dr"), normal, null));
         assertThrows(IllegalArgumentException.class, () -> SparkOpe.bandit(DatasetFrames.open(spark, cartpole),
-                LinearSoftmax.PROBS, cartpoleTarget(), List.of("ips"), normal));
+                LinearSoftmax.PROBS, cartpoleTarget(), List.of("ips"), normal, null));
+    }
+
+    @Test
+    void banditRewardModelEstimatorsEqualTheSingleJvmOnesWithTheSameCrossFittedModel() {
+        LoggedDecisions decisions;
+        try (Rollout replay = Dataset.open(bandit).replay(ReplayOptions.once())) {
+            decisions = LoggedDecisions.collect(replay, LinearSoftmax.PROBS);
+        }
+        LinearSoftmax pi = (LinearSoftmax) banditTarget().open(null, null);
+        CrossFittedRewardModel.Settings settings = new CrossFittedRewardModel.Settings(3, new int[] {8}, 2, 256, 3e-3f, 5);
+        CrossFittedRewardModel model = CrossFittedRewardModel.fit(decisions.contexts(), decisions.contextSize(),
+                decisions.log(), settings);
+        BanditEvaluation e = BanditEvaluation.of(decisions.log(), decisions.target(pi)).withRewardModel(model.predictions());
+        DatasetFrames frames = DatasetFrames.open(spark, bandit);
+        IntervalMethod normal = IntervalMethod.normal(0.95);
+        List<OffPolicyEstimate> estimates = SparkOpe.bandit(frames, LinearSoftmax.PROBS, banditTarget(),
+                List.of("dm", "dr", "switch-dr(2)", "ips"), normal, settings);
+        assertSame(BanditEstimator.dm().estimate(e, normal), estimates.get(0), true);
+        assertSame(BanditEstimator.dr().estimate(e, normal), estimates.get(1), true);
+        assertSame(BanditEstimator.switchDr(2).estimate(e, normal), estimates.get(2), true);
+        assertSame(BanditEstimator.ips().estimate(e, normal), estimates.get(3), true);
+        // the rows are taken in the Java reader's order here, so even the bootstrap draws are the single JVM's
+        IntervalMethod bootstrap = IntervalMethod.bootstrap(100, 0.95, 3);
+        OffPolicyEstimate sndr = SparkOpe.bandit(frames, LinearSoftmax.PROBS, banditTarget(), List.of("sndr"), bootstrap,
+                settings).get(0);
+        assertSame(BanditEstimator.sndr().estimate(e, bootstrap), sndr, true);
     }
 
     /** Same value, weights and support to 1e-9 relative; the interval too if {@code interval}, else it holds a bootstrap of the same width to 10%. */

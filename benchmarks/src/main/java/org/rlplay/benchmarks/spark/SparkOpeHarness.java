@@ -13,6 +13,7 @@ import org.rlplay.algos.ope.LoggedEpisodes;
 import org.rlplay.algos.ope.OffPolicyEstimate;
 import org.rlplay.algos.ope.bandit.BanditEstimator;
 import org.rlplay.algos.ope.bandit.BanditEvaluation;
+import org.rlplay.algos.ope.bandit.CrossFittedRewardModel;
 import org.rlplay.algos.ope.bandit.LoggedDecisions;
 import org.rlplay.env.space.Discrete;
 import org.rlplay.record.Dataset;
@@ -28,6 +29,8 @@ import org.rlplay.spark.SparkOpe;
  * record --env ContextualBandit-v0 --policy random -T 1 --envs 1000 --steps 10000000 --out DIR}): the
  * OPE job is ips and clipped-ips(10); episodes (e.g. {@code ./rlplay record --policy heuristic
  * --steps 5000000 --envs 64 --out DIR}): pdis; normal intervals, a plain-Java linear-softmax target.
+ * A third argument names other bandit estimators (e.g. {@code dr}); those that need a reward model
+ * fit {@link #MODEL} (on all decisions, on the driver for Spark) in every run.
  * The same job from the Parquet files to the estimates runs (1) in one JVM (Java reader,
  * {@link LoggedDecisions} or {@link LoggedEpisodes}, the single-JVM estimators), (2) with Spark
  * {@code local[1]} and (3) {@code local[2]} ({@link SparkOpe}). Each is run {@code repeats} times after one warm-up
@@ -37,11 +40,14 @@ import org.rlplay.spark.SparkOpe;
  * (README, "Spark"):
  * <pre>
  *   java $SPARK_OPENS -Xmx8g -cp "examples/target/lib/*:benchmarks/target/benchmarks.jar" \
- *       org.rlplay.benchmarks.spark.SparkOpeHarness DIR [repeats]
+ *       org.rlplay.benchmarks.spark.SparkOpeHarness DIR [repeats [ESTIMATORS]]
  * </pre>
  */
 public final class SparkOpeHarness {
-    private static final List<String> BANDIT = List.of("ips", "clipped-ips(10)");
+    private static final List<String> IPS = List.of("ips", "clipped-ips(10)");
+    /** The reward model of dm, dr, sndr and switch-dr here: one epoch of batches of 4096 (the fit is the driver's). */
+    private static final CrossFittedRewardModel.Settings MODEL = new CrossFittedRewardModel.Settings(3, new int[] {32}, 1,
+            4096, 3e-3f, 1);
     private static final List<String> EPISODES = List.of("pdis");
     private static final double GAMMA = 0.99;
     private static final IntervalMethod INTERVAL = IntervalMethod.normal(0.95);
@@ -55,11 +61,12 @@ public final class SparkOpeHarness {
             System.setProperty("org.slf4j.simpleLogger.defaultLogLevel", "warn");   // before any logger exists
         }
         if (args.length < 1) {
-            System.err.println("usage: SparkOpeHarness DATASET_DIR [repeats]");
+            System.err.println("usage: SparkOpeHarness DATASET_DIR [repeats [ESTIMATORS]]");
             System.exit(2);
         }
         Path dir = Path.of(args[0]);
         int repeats = args.length > 1 ? Integer.parseInt(args[1]) : 1;
+        List<String> banditEstimators = args.length > 2 ? List.of(args[2].split(",")) : IPS;
         Dataset opened = Dataset.open(dir);
         long decisions = opened.transitions();
         boolean bandit = opened.spec().length() == 1;
@@ -69,7 +76,7 @@ public final class SparkOpeHarness {
         double javaSeconds = Double.POSITIVE_INFINITY;
         for (int r = 0; r <= repeats; r++) {
             long t0 = System.nanoTime();
-            java = bandit ? singleJvm(dir) : singleJvmEpisodes(dir);
+            java = bandit ? singleJvm(dir, banditEstimators) : singleJvmEpisodes(dir);
             double s = (System.nanoTime() - t0) / 1e9;
             System.out.printf("  one JVM    run %d: %.1f s%n", r, s);
             javaSeconds = r == 0 ? javaSeconds : Math.min(javaSeconds, s);
@@ -83,8 +90,8 @@ public final class SparkOpeHarness {
                     long t0 = System.nanoTime();
                     DatasetFrames frames = DatasetFrames.open(spark, dir);
                     List<OffPolicyEstimate> spark1 = bandit
-                            ? SparkOpe.bandit(frames, "probs", TARGET, BANDIT, INTERVAL)
-                            : SparkOpe.episodes(frames, "probs", TARGET, GAMMA, EPISODES, INTERVAL);
+                            ? SparkOpe.bandit(frames, "probs", TARGET, banditEstimators, INTERVAL, MODEL)
+                            : SparkOpe.episodes(frames, "probs", TARGET, GAMMA, EPISODES, INTERVAL, null);
                     double s = (System.nanoTime() - t0) / 1e9;
                     System.out.printf("  local[%d]   run %d: %.1f s%n", cores, r, s);
                     best = r == 0 ? best : Math.min(best, s);
@@ -96,7 +103,7 @@ public final class SparkOpeHarness {
             sparkSeconds[cores] = best;
         }
         System.out.println();
-        System.out.println("| pipeline (Parquet to estimates, " + (bandit ? BANDIT : EPISODES) + ") | seconds | "
+        System.out.println("| pipeline (Parquet to estimates, " + (bandit ? banditEstimators : EPISODES) + ") | seconds | "
                 + (bandit ? "decisions" : "steps") + "/s |");
         System.out.println("| --- | ---: | ---: |");
         row("one JVM (Java reader, single-JVM estimators)", javaSeconds, decisions);
@@ -116,7 +123,7 @@ public final class SparkOpeHarness {
     }
 
     /** The single-JVM pipeline: read every decision, the target at each context, the estimators. */
-    static List<OffPolicyEstimate> singleJvm(Path dir) {
+    static List<OffPolicyEstimate> singleJvm(Path dir, List<String> estimators) {
         Dataset dataset = Dataset.open(dir);
         LoggedDecisions decisions;
         try (Rollout replay = dataset.replay(ReplayOptions.once())) {
@@ -124,8 +131,12 @@ public final class SparkOpeHarness {
         }
         ActionDistribution pi = TARGET.open(dataset.spec().observationSpace(), (Discrete) dataset.spec().actionSpace());
         BanditEvaluation e = BanditEvaluation.of(decisions.log(), decisions.target(pi));
+        if (estimators.stream().anyMatch(name -> BanditEstimator.byName(name).needsRewardModel())) {
+            e = e.withRewardModel(CrossFittedRewardModel.fit(decisions.contexts(), decisions.contextSize(), decisions.log(),
+                    MODEL).predictions());
+        }
         List<OffPolicyEstimate> out = new ArrayList<>();
-        for (String name : BANDIT) {
+        for (String name : estimators) {
             out.add(BanditEstimator.byName(name).estimate(e, INTERVAL));
         }
         return out;

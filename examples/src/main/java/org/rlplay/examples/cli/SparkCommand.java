@@ -8,8 +8,10 @@ import java.util.List;
 import java.util.concurrent.Callable;
 import org.apache.spark.sql.Row;
 import org.apache.spark.sql.SparkSession;
+import org.rlplay.algos.ope.FittedQEvaluation;
 import org.rlplay.algos.ope.IntervalMethod;
 import org.rlplay.algos.ope.OffPolicyEstimate;
+import org.rlplay.algos.ope.bandit.CrossFittedRewardModel;
 import org.rlplay.env.space.Discrete;
 import org.rlplay.env.space.Space;
 import org.rlplay.examples.envs.Envs;
@@ -164,7 +166,8 @@ public final class SparkCommand implements Runnable {
     /** {@code rlplay spark ope}. */
     @Command(name = "ope", mixinStandardHelpOptions = true, sortOptions = false,
             description = "Off-policy evaluation of a checkpoint over a whole dataset, distributed: a contextual-bandit"
-                    + " log (T = 1) with ips, snips, clipped-ips(CAP); episodes with pdis, wpdis.")
+                    + " log (T = 1) with ips, snips, clipped-ips(CAP) and, with a reward model fitted on the driver, dm, dr,"
+                    + " sndr, switch-dr(TAU); episodes with pdis, wpdis and, with a fitted Q fitted on the driver, dr, wdr.")
     static final class Ope implements Callable<Integer> {
         @Spec
         CommandSpec spec;
@@ -187,7 +190,8 @@ public final class SparkCommand implements Runnable {
         @Option(names = "--resamples", defaultValue = "200", description = "Bootstrap resamples of the intervals (default:"
                 + " ${DEFAULT-VALUE}).")
         int resamples;
-        @Option(names = "--seed", defaultValue = "1", description = "Seed of the bootstrap (default: ${DEFAULT-VALUE}).")
+        @Option(names = "--seed", defaultValue = "1", description = "Seed of the bootstrap and of the reward model or fitted Q"
+                + " (default: ${DEFAULT-VALUE}).")
         long seed;
         @Mixin
         SparkOptions spark;
@@ -213,8 +217,10 @@ public final class SparkCommand implements Runnable {
                 count[0] = frames.dataset().transitions();
                 List<String> names = estimators != null ? estimators
                         : bandit ? List.of("ips", "snips", "clipped-ips(10)") : List.of("pdis", "wpdis");
-                return bandit ? SparkOpe.bandit(frames, behaviourInfo, target, names, interval)
-                        : SparkOpe.episodes(frames, behaviourInfo, target, gamma, names, interval);
+                return bandit ? SparkOpe.bandit(frames, behaviourInfo, target, names, interval,
+                        CrossFittedRewardModel.Settings.defaults(seed))
+                        : SparkOpe.episodes(frames, behaviourInfo, target, gamma, names, interval,
+                        FittedQEvaluation.Settings.defaults(gamma, seed));
             }));
             out.printf("spark ope of %s (epsilon %.2f) from %s: %,d %s, %.1f s%n", checkpoint, targetEpsilon, data.data,
                     count[0], kind[0], (System.nanoTime() - start) / 1e9);

@@ -43,6 +43,9 @@ import org.rlplay.env.SplitMix64;
  * log's means and deviations. A truncated episode bootstraps from
  * its final observation when the log has one; otherwise its end counts as terminal.
  *
+ * <p>The cross-fitted predictions are computed in plain Java from the fold members' parameters
+ * ({@link #folds()}), so a job that ships them scores every step exactly as the fit did.
+ *
  * <p>{@link #fit} runs on the caller's thread and owns its NDManager (one sub-manager per
  * iteration and per step, closed); the result holds plain arrays. Deterministic for a seed on one
  * machine and PyTorch thread setting. Immutable.
@@ -115,15 +118,19 @@ public final class FittedQEvaluation {
     private final double[] replicates;
     private final double[][] q;
     private final double[][] v;
+    private final FittedQFolds folds;
+    private final int[] fold;
 
     private FittedQEvaluation(EpisodeEvaluation evaluation, Settings settings, double value, double[] replicates,
-                              double[][] q, double[][] v) {
+                              double[][] q, double[][] v, FittedQFolds folds, int[] fold) {
         this.evaluation = evaluation;
         this.settings = settings;
         this.value = value;
         this.replicates = replicates;
         this.q = q;
         this.v = v;
+        this.folds = folds;
+        this.fold = fold;
     }
 
     /**
@@ -144,6 +151,19 @@ public final class FittedQEvaluation {
         try (NDManager root = NDManager.newBaseManager(Engine.getInstance().defaultDevice())) {
             return new Fit(e, settings).run(root);
         }
+    }
+
+    /**
+     * The k cross-fitting members as plain arrays: {@link #crossFitted()}'s predictions at episode
+     * i's steps are {@code folds().score(fold(i), ...)}.
+     */
+    public FittedQFolds folds() {
+        return folds;
+    }
+
+    /** The fold of episode {@code i}: its steps are scored by the member that did not see it. */
+    public int fold(int i) {
+        return fold[i];
     }
 
     /** The settings of the fit. */
@@ -426,6 +446,25 @@ public final class FittedQEvaluation {
             }
         }
 
+        /** Members 1..k (the cross-fitting folds) as plain arrays. */
+        private FittedQFolds foldMembers() {
+            int layers = parameters.size() / 2;
+            int k = settings.folds();
+            float[][][] w = new float[k][layers][];
+            float[][][] b = new float[k][layers][];
+            for (int l = 0; l < layers; l++) {
+                float[] weight = parameters.get(2 * l).toFloatArray();
+                float[] bias = parameters.get(2 * l + 1).toFloatArray();
+                int each = weight.length / members;
+                int outs = bias.length / members;
+                for (int f = 0; f < k; f++) {
+                    w[f][l] = Arrays.copyOfRange(weight, (1 + f) * each, (2 + f) * each);
+                    b[f][l] = Arrays.copyOfRange(bias, (1 + f) * outs, (2 + f) * outs);
+                }
+            }
+            return new FittedQFolds(size, actions, mean.clone(), scale.clone(), qScale, lowest, highest, w, b);
+        }
+
         private FittedQEvaluation results(NDManager model) {
             int n = log.count();
             // member values at the first states
@@ -457,33 +496,23 @@ public final class FittedQEvaluation {
             }
             replicates = Arrays.copyOf(replicates, kept);
             Arrays.sort(replicates);
-            // cross-fitted predictions at every step
-            float[] allTarget = new float[steps * actions];
-            int s = 0;
-            for (int i = 0; i < n; i++) {
-                LoggedEpisodes.Episode e = log.episode(i);
-                copy(e.target(), 0, allTarget, s * actions, e.length() * actions);
-                s += e.length();
-            }
-            float[][] stepQ = new float[settings.folds()][];
-            float[][] stepV = new float[settings.folds()][];
-            for (int f = 0; f < settings.folds(); f++) {
-                float[][] both = actionAndValue(model, x, allTarget, steps, 1 + f);
-                stepQ[f] = both[0];
-                stepV[f] = both[1];
-            }
+            // cross-fitted predictions at every step, in plain Java from the fold members' parameters
+            FittedQFolds folds = foldMembers();
+            double[] scratch = folds.scratch();
+            double[] pair = new double[2];
             double[][] q = new double[n][];
             double[][] v = new double[n][];
-            s = 0;
             for (int i = 0; i < n; i++) {
-                q[i] = new double[log.length(i)];
-                v[i] = new double[log.length(i)];
-                for (int t = 0; t < log.length(i); t++, s++) {
-                    q[i][t] = (double) stepQ[fold[i]][s] * qScale;
-                    v[i][t] = (double) stepV[fold[i]][s] * qScale;
+                LoggedEpisodes.Episode e = log.episode(i);
+                q[i] = new double[e.length()];
+                v[i] = new double[e.length()];
+                for (int t = 0; t < e.length(); t++) {
+                    folds.score(fold[i], e.obs(), t * size, e.target(), t * actions, e.action()[t], scratch, pair, 0);
+                    q[i][t] = pair[0];
+                    v[i][t] = pair[1];
                 }
             }
-            return new FittedQEvaluation(evaluation, settings, point, replicates, q, v);
+            return new FittedQEvaluation(evaluation, settings, point, replicates, q, v, folds, fold);
         }
 
         /** Target values {@code sum_a pi(a|s) Q_m(s, a)} of members [from, to) at {@code rows} standardised states. */
@@ -502,30 +531,6 @@ public final class FittedQEvaluation {
                 }
             }
             return out;
-        }
-
-        /** Member m's {@code Q(s, a_logged)} and target value at every logged step. */
-        private float[][] actionAndValue(NDManager model, float[] obs, float[] pi, int rows, int m) {
-            float[] qTaken = new float[rows];
-            float[] value = new float[rows];
-            for (int start = 0; start < rows; start += SCORE_BATCH) {
-                int b = Math.min(SCORE_BATCH, rows - start);
-                try (NDManager scope = model.newSubManager()) {
-                    NDArray input = scope.create(FloatBuffer.wrap(obs, start * size, b * size), new Shape(b, size));
-                    float[] all = forward(parameters, input, m, m + 1).clip(lowest, highest)
-                            .toType(DataType.FLOAT32, false).toFloatArray();
-                    for (int k = 0; k < b; k++) {
-                        int s = start + k;
-                        double sum = 0;
-                        for (int a = 0; a < actions; a++) {
-                            sum += pi[s * actions + a] * all[k * actions + a];
-                        }
-                        qTaken[s] = all[k * actions + action[s]];
-                        value[s] = (float) sum;
-                    }
-                }
-            }
-            return new float[][] {qTaken, value};
         }
     }
 

@@ -34,13 +34,14 @@ import org.rlplay.algos.policy.Mlp;
  * zero biases), minibatches are shuffled from the seed: a fit is deterministic for a seed, on one
  * machine and PyTorch thread setting.
  *
+ * <p>The trained folds are kept as plain arrays ({@link #models()}) and every row is scored from
+ * them in plain Java ({@link RewardModelFolds#predict}), so a distributed job given these folds
+ * and each row's fold reproduces the predictions exactly.
+ *
  * <p>{@link #fit} runs on the caller's thread and owns its NDManager (one sub-manager per fold and
  * per step, closed); the result holds plain Java arrays only. Immutable.
  */
 public final class CrossFittedRewardModel {
-    /** Rows per forward pass when scoring a held-out fold. */
-    private static final int SCORE_BATCH = 4096;
-
     /**
      * @param folds        k &gt;= 2
      * @param hidden       hidden widths of each fold's MLP (none: a linear model per action)
@@ -84,11 +85,13 @@ public final class CrossFittedRewardModel {
 
     private final Settings settings;
     private final int[] fold;
+    private final RewardModelFolds models;
     private final ActionTable predictions;
 
-    private CrossFittedRewardModel(Settings settings, int[] fold, ActionTable predictions) {
+    private CrossFittedRewardModel(Settings settings, int[] fold, RewardModelFolds models, ActionTable predictions) {
         this.settings = settings;
         this.fold = fold;
+        this.models = models;
         this.predictions = predictions;
     }
 
@@ -118,13 +121,34 @@ public final class CrossFittedRewardModel {
         }
         SplittableRandom streams = new SplittableRandom(settings.seed());
         int[] fold = folds(n, settings.folds(), streams.split());
-        double[] q = new double[Math.multiplyExact(n, log.actions())];
+        int k = settings.folds();
+        float[][] mean = new float[k][];
+        float[][] scale = new float[k][];
+        float[] rewardMean = new float[k];
+        float[] rewardScale = new float[k];
+        float[][][] weights = new float[k][][];
+        float[][][] biases = new float[k][][];
         try (NDManager root = NDManager.newBaseManager(Engine.getInstance().defaultDevice())) {
-            for (int f = 0; f < settings.folds(); f++) {
-                new FoldFit(contexts, dim, log, settings, fold, f).run(root, streams.split(), q);
+            for (int f = 0; f < k; f++) {
+                FoldFit fit = new FoldFit(contexts, dim, log, settings, fold, f);
+                int layers = settings.hidden().length + 1;
+                weights[f] = new float[layers][];
+                biases[f] = new float[layers][];
+                fit.run(root, streams.split(), weights[f], biases[f]);
+                mean[f] = fit.mean;
+                scale[f] = fit.scale;
+                rewardMean[f] = fit.rewardMean;
+                rewardScale[f] = fit.rewardScale;
             }
         }
-        return new CrossFittedRewardModel(settings, fold, ActionTable.wrap(log.actions(), q));
+        RewardModelFolds models = new RewardModelFolds(dim, log.actions(), mean, scale, rewardMean, rewardScale, weights,
+                biases);
+        double[] q = new double[Math.multiplyExact(n, log.actions())];
+        double[] scratch = models.scratch();
+        for (int i = 0; i < n; i++) {
+            models.predict(fold[i], contexts, i * dim, scratch, q, i * log.actions());
+        }
+        return new CrossFittedRewardModel(settings, fold, models, ActionTable.wrap(log.actions(), q));
     }
 
     /** A random split of n rows into k folds of sizes differing by at most 1, from {@code random} alone. */
@@ -158,6 +182,11 @@ public final class CrossFittedRewardModel {
     /** The fold of row {@code i}: its predictions come from the model trained on the other folds. */
     public int fold(int i) {
         return fold[i];
+    }
+
+    /** The k fitted models: {@code predictions().get(i, a)} is {@code models()} fold {@code fold(i)}'s q at row i. */
+    public RewardModelFolds models() {
+        return models;
     }
 
     /** The settings of the fit. */
@@ -226,8 +255,8 @@ public final class CrossFittedRewardModel {
             }
         }
 
-        /** Trains on the other folds with {@code random}'s streams, then writes this fold's rows of {@code q}. */
-        void run(NDManager root, SplittableRandom random, double[] q) {
+        /** Trains on the other folds with {@code random}'s streams, then copies each layer's weights and biases out. */
+        void run(NDManager root, SplittableRandom random, float[][] weights, float[][] biases) {
             Block net = Mlp.of(log.actions(), false, settings.hidden());
             net.setInitializer(xavierUniform(random.split()), Parameter.Type.WEIGHT);
             net.setInitializer(Initializer.ZEROS, Parameter.Type.BIAS);
@@ -237,7 +266,15 @@ public final class CrossFittedRewardModel {
                     p.getArray().setRequiresGradient(true);
                 }
                 train(net, model, random.split());
-                score(net, model, q);
+                int w = 0;
+                int b = 0;
+                for (Parameter p : net.getParameters().values()) {
+                    if (p.getType() == Parameter.Type.WEIGHT) {
+                        weights[w++] = p.getArray().toFloatArray();
+                    } else {
+                        biases[b++] = p.getArray().toFloatArray();
+                    }
+                }
             }
         }
 
@@ -299,33 +336,5 @@ public final class CrossFittedRewardModel {
             }
         }
 
-        private void score(Block net, NDManager model, double[] q) {
-            int k = log.actions();
-            ParameterStore parameters = new ParameterStore(model, false);
-            int[] rows = new int[Math.min(SCORE_BATCH, log.size())];
-            float[] x = new float[rows.length * dim];
-            int i = 0;
-            while (i < log.size()) {
-                int b = 0;
-                for (; i < log.size() && b < rows.length; i++) {
-                    if (fold[i] == held) {
-                        standardised(i, x, b * dim);
-                        rows[b++] = i;
-                    }
-                }
-                if (b == 0) {
-                    break;
-                }
-                try (NDManager step = model.newSubManager()) {
-                    NDArray input = step.create(FloatBuffer.wrap(x, 0, b * dim), new Shape(b, dim));
-                    float[] out = net.forward(parameters, new NDList(input), false).singletonOrThrow().toFloatArray();
-                    for (int r = 0; r < b; r++) {
-                        for (int a = 0; a < k; a++) {
-                            q[rows[r] * k + a] = (double) out[r * k + a] * rewardScale + rewardMean;
-                        }
-                    }
-                }
-            }
-        }
     }
 }

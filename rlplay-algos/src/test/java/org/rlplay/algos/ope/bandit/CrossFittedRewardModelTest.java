@@ -36,6 +36,32 @@ class CrossFittedRewardModelTest {
     }
 
     @Test
+    void theFoldsShippedElsewhereScoreEveryRowAsTheFitDid() throws Exception {
+        SyntheticBandit.Draw d = WORLD.draw(300, 3);
+        CrossFittedRewardModel m = CrossFittedRewardModel.fit(d.contexts(), 3, d.log(),
+                new CrossFittedRewardModel.Settings(3, new int[] {8, 4}, 2, 64, 3e-3f, 4));
+        java.io.ByteArrayOutputStream bytes = new java.io.ByteArrayOutputStream();
+        try (java.io.ObjectOutputStream out = new java.io.ObjectOutputStream(bytes)) {
+            out.writeObject(m.models());
+        }
+        RewardModelFolds shipped;
+        try (java.io.ObjectInputStream in = new java.io.ObjectInputStream(
+                new java.io.ByteArrayInputStream(bytes.toByteArray()))) {
+            shipped = (RewardModelFolds) in.readObject();
+        }
+        double[] q = new double[4];
+        double[] scratch = shipped.scratch();
+        for (int i = 0; i < 300; i++) {
+            shipped.predict(m.fold(i), d.contexts(), i * 3, scratch, q, 0);
+            for (int a = 0; a < 4; a++) {
+                assertEquals(m.predictions().get(i, a), q[a], 0, "row " + i);
+            }
+        }
+        shipped.predict((m.fold(0) + 1) % 3, d.contexts(), 0, scratch, q, 0);
+        assertNotEquals(m.predictions().get(0, 0), q[0], "another fold's model scores row 0 differently");
+    }
+
+    @Test
     void noRowIsScoredByAModelThatSawIt() {
         int n = 600;
         SyntheticBandit.Draw d = WORLD.draw(n, 2);
