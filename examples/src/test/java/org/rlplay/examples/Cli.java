@@ -5,10 +5,11 @@ import java.io.PrintWriter;
 import java.io.StringWriter;
 import picocli.CommandLine;
 
-/** Runs the command line in-process and captures what it prints. */
-record Cli(int code, String out, String err) {
+/** Runs the command line in-process and captures what it prints (for the tests of every examples package). */
+public record Cli(int code, String out, String err) {
 
-    static Cli run(String... args) {
+    /** Runs {@code rlplay ARGS...} on the calling thread. */
+    public static Cli run(String... args) {
         StringWriter out = new StringWriter();
         StringWriter err = new StringWriter();
         CommandLine cl = Main.commandLine();

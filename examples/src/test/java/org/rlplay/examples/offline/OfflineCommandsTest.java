@@ -3,8 +3,6 @@ package org.rlplay.examples.offline;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import java.io.PrintWriter;
-import java.io.StringWriter;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -17,30 +15,16 @@ import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
-import org.rlplay.examples.cli.Main;
+import org.rlplay.examples.Cli;
 import org.rlplay.record.Dataset;
-import picocli.CommandLine;
 
 /** {@code rlplay record}, {@code train --data}, {@code ope} and {@code import} end to end, and their argument errors. */
 class OfflineCommandsTest {
     @TempDir
     Path tmp;
 
-    record Result(int code, String out, String err) {
-        @Override
-        public String toString() {
-            return "exit " + code + "\n--- out\n" + out + "--- err\n" + err;
-        }
-    }
-
-    static Result run(String... args) {
-        StringWriter out = new StringWriter();
-        StringWriter err = new StringWriter();
-        CommandLine cl = Main.commandLine();
-        cl.setOut(new PrintWriter(out, true));
-        cl.setErr(new PrintWriter(err, true));
-        int code = cl.execute(args);
-        return new Result(code, out.toString(), err.toString());
+    static Cli run(String... args) {
+        return Cli.run(args);
     }
 
     private static double number(String text, String label) {
@@ -52,7 +36,7 @@ class OfflineCommandsTest {
     @Test
     void recordThenTrainOfflineThenEstimateTheTrainedPolicysValue() throws Exception {
         Path data = tmp.resolve("data");
-        Result rec = run("record", "--policy", "heuristic", "--epsilon", "0.3", "--steps", "20000", "--envs", "8",
+        Cli rec = run("record", "--policy", "heuristic", "--epsilon", "0.3", "--steps", "20000", "--envs", "8",
                 "--seed", "2", "--no-fsync", "--out", data.toString());
         assertEquals(0, rec.code(), rec::toString);
         assertTrue(rec.out().contains("behaviour mean return"), rec::toString);
@@ -61,14 +45,14 @@ class OfflineCommandsTest {
         assertEquals("0.3", dataset.attributes().get("epsilon"));
 
         Path run = tmp.resolve("bc-run");
-        Result train = run("train", "--data", data.toString(), "--algo", "bc", "--steps", "1000", "--seed", "3",
+        Cli train = run("train", "--data", data.toString(), "--algo", "bc", "--steps", "1000", "--seed", "3",
                 "--eval-episodes", "10", "--out", run.toString());
         assertEquals(0, train.code(), train::toString);
         assertTrue(train.out().contains("no env step") && train.out().contains("evaluation on CartPole-v1"), train::toString);
         assertTrue(Files.isDirectory(run.resolve("checkpoints")), train::toString);
 
         Path table = tmp.resolve("ope");
-        Result ope = run("ope", "--data", data.toString(), "--checkpoint", run.toString(), "--target-epsilon", "0.3",
+        Cli ope = run("ope", "--data", data.toString(), "--checkpoint", run.toString(), "--target-epsilon", "0.3",
                 "--gamma", "0.95", "--measure", "300", "--bootstrap", "200", "--out", table.toString());
         assertEquals(0, ope.code(), ope::toString);
         System.out.print(rec.out() + train.out() + ope.out());
@@ -89,22 +73,22 @@ class OfflineCommandsTest {
 
     @Test
     void argumentErrorsNameTheOption() {
-        Result both = run("record", "--policy", "heuristic", "--checkpoint", tmp.toString(), "--out", tmp.resolve("x").toString());
+        Cli both = run("record", "--policy", "heuristic", "--checkpoint", tmp.toString(), "--out", tmp.resolve("x").toString());
         assertEquals(2, both.code(), both::toString);
         assertTrue(both.err().contains("exactly one of --checkpoint and --policy"), both::toString);
-        Result policy = run("record", "--policy", "clever", "--out", tmp.resolve("y").toString());
+        Cli policy = run("record", "--policy", "clever", "--out", tmp.resolve("y").toString());
         assertEquals(2, policy.code(), policy::toString);
         assertTrue(policy.err().contains("--policy: expected heuristic or random"), policy::toString);
-        Result noCheckpoint = run("ope", "--data", tmp.toString());
+        Cli noCheckpoint = run("ope", "--data", tmp.toString());
         assertEquals(2, noCheckpoint.code(), noCheckpoint::toString);
         Path data = tmp.resolve("small");
         assertEquals(0, run("record", "--policy", "random", "--steps", "256", "--envs", "2", "--no-fsync",
                 "--out", data.toString()).code());
-        Result online = run("train", "--data", data.toString(), "--algo", "ppo");
+        Cli online = run("train", "--data", data.toString(), "--algo", "ppo");
         assertEquals(2, online.code(), online::toString);
         assertTrue(online.err().contains("--algo ppo learns online, from an env; with --data use one of bc, cql, banditnet"),
                 online::toString);
-        Result offline = run("train", "--algo", "bc");
+        Cli offline = run("train", "--algo", "bc");
         assertEquals(2, offline.code(), offline::toString);
         assertTrue(offline.err().contains("--algo bc learns from a recorded dataset: give --data DIR"), offline::toString);
     }
@@ -118,7 +102,7 @@ class OfflineCommandsTest {
         }
         Files.writeString(csv, b);
         Path data = tmp.resolve("bandit");
-        Result ok = run("import", csv.toString(), "--out", data.toString(), "--actions", "3", "--observation",
+        Cli ok = run("import", csv.toString(), "--out", data.toString(), "--actions", "3", "--observation",
                 "ctx0,ctx1", "--action", "arm", "--reward", "clicked", "--propensity", "p", "--episode", "", "--step", "",
                 "--envs", "8", "--partition", "date=2026-12-01");
         assertEquals(0, ok.code(), ok::toString);
@@ -127,13 +111,13 @@ class OfflineCommandsTest {
         assertEquals(List.of("propensity"), d.layout().actorInfo().stream().map(c -> c.name()).toList());
         assertEquals("2026-12-01", d.files().get(0).partition().get("date"));
         Files.writeString(csv, b.append("1,2,7,1,0.25\n"));
-        Result bad = run("import", csv.toString(), "--out", tmp.resolve("bad").toString(), "--actions", "3",
+        Cli bad = run("import", csv.toString(), "--out", tmp.resolve("bad").toString(), "--actions", "3",
                 "--observation", "ctx0,ctx1", "--action", "arm", "--reward", "clicked", "--propensity", "p",
                 "--episode", "", "--step", "");
         assertEquals(2, bad.code(), bad::toString);
         assertTrue(bad.err().contains("decisions.csv row 41: action 7 is outside the action space Discrete(3)"),
                 bad::toString);
-        Result noSpace = run("import", csv.toString(), "--out", tmp.resolve("x").toString());
+        Cli noSpace = run("import", csv.toString(), "--out", tmp.resolve("x").toString());
         assertEquals(2, noSpace.code(), noSpace::toString);
         assertTrue(noSpace.err().contains("--actions N"), noSpace::toString);
     }

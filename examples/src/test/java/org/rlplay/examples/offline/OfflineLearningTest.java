@@ -11,6 +11,7 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.rlplay.env.EnvRegistry;
 import org.rlplay.env.space.Discrete;
+import org.rlplay.examples.Cli;
 import org.rlplay.fragment.Episodes;
 import org.rlplay.fragment.Fragment;
 import org.rlplay.record.Dataset;
@@ -68,7 +69,7 @@ class OfflineLearningTest {
             "--progress", "off", "--out", tmp.resolve(algo).toString()};
         String[] args = java.util.stream.Stream.concat(java.util.Arrays.stream(base), java.util.Arrays.stream(extra))
                 .toArray(String[]::new);
-        OfflineCommandsTest.Result r = OfflineCommandsTest.run(args);
+        Cli r = Cli.run(args);
         assertEquals(0, r.code(), r::toString);
         Matcher m = Pattern.compile("evaluation on CartPole-v1: 20 greedy episodes, mean return ([0-9.]+)").matcher(r.out());
         assertTrue(m.find(), r::toString);

@@ -12,8 +12,6 @@ import com.google.gson.JsonElement;
 import com.google.gson.JsonObject;
 import com.google.gson.JsonParser;
 import java.io.IOException;
-import java.io.PrintWriter;
-import java.io.StringWriter;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -29,14 +27,13 @@ import org.rlplay.env.EnvRegistry;
 import org.rlplay.env.bandit.Bandits;
 import org.rlplay.env.bandit.ContextualBandit;
 import org.rlplay.env.space.Discrete;
-import org.rlplay.examples.cli.Main;
+import org.rlplay.examples.Cli;
 import org.rlplay.record.DatasetInfo;
 import org.rlplay.record.Recorder;
 import org.rlplay.record.RecorderOptions;
 import org.rlplay.rollout.Rollout;
 import org.rlplay.rollout.RolloutConfig;
 import org.rlplay.rollout.Rollouts;
-import picocli.CommandLine;
 
 /**
  * {@code rlplay train --data --algo banditnet} and {@code rlplay ope} on contextual-bandit logs of
@@ -55,21 +52,8 @@ class OpeCommandTest {
     static Path run;
     static BanditLoggingPolicy behaviour;
 
-    record Result(int code, String out, String err) {
-        @Override
-        public String toString() {
-            return "exit " + code + "\n--- out\n" + out + "--- err\n" + err;
-        }
-    }
-
-    static Result run(String... args) {
-        StringWriter out = new StringWriter();
-        StringWriter err = new StringWriter();
-        CommandLine cl = Main.commandLine();
-        cl.setOut(new PrintWriter(out, true));
-        cl.setErr(new PrintWriter(err, true));
-        int code = cl.execute(args);
-        return new Result(code, out.toString(), err.toString());
+    static Cli run(String... args) {
+        return Cli.run(args);
     }
 
     /** Records {@code fragments} T = 1 fragments of 100 decisions of {@code actor} into {@code dir}. */
@@ -91,7 +75,7 @@ class OpeCommandTest {
         record(behaviour, 200, 3, trainLog);
         record(BanditLoggingPolicy.standard(Bandits.v0(), 8, 3), 100, 4, evalLog);
         run = shared.resolve("banditnet");
-        Result train = run("train", "--data", trainLog.toString(), "--algo", "banditnet", "--steps", "1200", "--set",
+        Cli train = run("train", "--data", trainLog.toString(), "--algo", "banditnet", "--steps", "1200", "--set",
                 "hidden=32", "--set", "lambdas=0.5,0.8", "--seed", "3", "--eval-episodes", "50", "--progress", "off",
                 "--out", run.toString());
         assertEquals(0, train.code(), train::toString);
@@ -129,7 +113,7 @@ class OpeCommandTest {
         assertTrue(learnt > logging + 0.08, "learnt " + learnt + " vs behaviour " + logging);
 
         Path out = tmp.resolve("ope");
-        Result ope = run("ope", "--data", evalLog.toString(), "--checkpoint", run.toString(), "--bootstrap", "200",
+        Cli ope = run("ope", "--data", evalLog.toString(), "--checkpoint", run.toString(), "--bootstrap", "200",
                 "--out", out.toString());
         assertEquals(0, ope.code(), ope::toString);
         System.out.print(ope.out());
@@ -149,27 +133,27 @@ class OpeCommandTest {
         assertEquals(8, csv.size(), csv::toString);
         assertTrue(csv.get(0).startsWith("estimator,estimate,lower,upper"), csv::toString);
 
-        Result eval = run("eval", "--checkpoint", run.toString(), "--episodes", "200");
+        Cli eval = run("eval", "--checkpoint", run.toString(), "--episodes", "200");
         assertEquals(0, eval.code(), eval::toString);
     }
 
     @Test
     void estimatorsPicksASubsetAndAnUnknownNameListsTheValidOnes() throws IOException {
         Path out = tmp.resolve("subset");
-        Result ope = run("ope", "--data", evalLog.toString(), "--checkpoint", run.toString(), "--estimators",
+        Cli ope = run("ope", "--data", evalLog.toString(), "--checkpoint", run.toString(), "--estimators",
                 "snips,clipped-ips(5)", "--bootstrap", "50", "--out", out.toString());
         assertEquals(0, ope.code(), ope::toString);
         JsonArray rows = estimates(out);
         assertEquals(2, rows.size(), rows::toString);
         assertEquals("clipped-ips(5)", rows.get(1).getAsJsonObject().get("estimator").getAsString());
 
-        Result unknown = run("ope", "--data", evalLog.toString(), "--checkpoint", run.toString(), "--estimators",
+        Cli unknown = run("ope", "--data", evalLog.toString(), "--checkpoint", run.toString(), "--estimators",
                 "snips,pdis");
         assertEquals(2, unknown.code(), unknown::toString);
         assertEquals(1, unknown.err().strip().lines().count(), unknown::toString);
         assertTrue(unknown.err().contains("--estimators: unknown estimator 'pdis' for a contextual-bandit log; valid: dm,"
                 + " ips, snips, dr, sndr, switch-dr, clipped-ips"), unknown::toString);
-        Result measure = run("ope", "--data", evalLog.toString(), "--checkpoint", run.toString(), "--measure", "10");
+        Cli measure = run("ope", "--data", evalLog.toString(), "--checkpoint", run.toString(), "--measure", "10");
         assertEquals(2, measure.code(), measure::toString);
         assertTrue(measure.err().contains("--measure runs episodes on the env"), measure::toString);
     }
@@ -192,12 +176,12 @@ class OpeCommandTest {
                 "x0,x1,x2,x3,x4,x5,x6,x7", "--action", "arm", "--reward", "clicked", "--propensity", "p", "--episode", "",
                 "--step", "", "--envs", "8").code());
         Path learnt = tmp.resolve("production-run");
-        Result train = run("train", "--data", data.toString(), "--algo", "banditnet", "--steps", "400", "--set",
+        Cli train = run("train", "--data", data.toString(), "--algo", "banditnet", "--steps", "400", "--set",
                 "lambdas=0.4,0.6", "--progress", "off", "--out", learnt.toString());
         assertEquals(0, train.code(), train::toString);
         assertTrue(train.out().contains("no env 'imported' here to evaluate on"), train::toString);
         Path out = tmp.resolve("production-ope");
-        Result ope = run("ope", "--data", data.toString(), "--checkpoint", learnt.toString(), "--estimators",
+        Cli ope = run("ope", "--data", data.toString(), "--checkpoint", learnt.toString(), "--estimators",
                 "ips,snips,dr", "--bootstrap", "100", "--out", out.toString());
         assertEquals(0, ope.code(), ope::toString);
         assertTrue(ope.out().contains("behaviour probabilities from 'propensity'"), ope::toString);
@@ -229,7 +213,7 @@ class OpeCommandTest {
         }
     }
 
-    private static void assertOneLine(Result r, String expected) {
+    private static void assertOneLine(Cli r, String expected) {
         assertEquals(2, r.code(), r::toString);
         assertEquals(1, r.err().strip().lines().count(), r::toString);
         assertTrue(r.err().contains(expected), r::toString);
@@ -245,7 +229,7 @@ class OpeCommandTest {
         }
         Files.writeString(csv, b);
         Path data = tmp.resolve("no-propensities");
-        Result imported = run("import", csv.toString(), "--out", data.toString(), "--actions", "5", "--observation",
+        Cli imported = run("import", csv.toString(), "--out", data.toString(), "--actions", "5", "--observation",
                 "x0,x1,x2,x3,x4,x5,x6,x7", "--action", "arm", "--reward", "clicked", "--propensity", "", "--episode", "",
                 "--step", "", "--envs", "8", "--env-id", Bandits.ID);
         assertEquals(0, imported.code(), imported::toString);
@@ -269,7 +253,7 @@ class OpeCommandTest {
         assertEquals(0, run("record", "--policy", "random", "--steps", "256", "--envs", "2", "--no-fsync", "--out",
                 cartPole.toString()).code());
         Path bc = tmp.resolve("bc");
-        Result train = run("train", "--data", cartPole.toString(), "--algo", "bc", "--steps", "5", "--eval-episodes", "1",
+        Cli train = run("train", "--data", cartPole.toString(), "--algo", "bc", "--steps", "5", "--eval-episodes", "1",
                 "--progress", "off", "--out", bc.toString());
         assertEquals(0, train.code(), train::toString);
         assertOneLine(run("ope", "--data", evalLog.toString(), "--checkpoint", bc.toString()),
