@@ -1,7 +1,6 @@
 package org.rlplay.record;
 
 import java.nio.file.Path;
-import java.util.Arrays;
 import java.util.random.RandomGenerator;
 import org.rlplay.env.space.Space;
 import org.rlplay.fragment.Fragment;
@@ -121,11 +120,7 @@ public final class TransitionSampler {
         if (size == 0) {
             throw new IllegalStateException("cannot sample from a dataset without transitions");
         }
-        int[] indices = batch.indices();
-        for (int b = 0; b < indices.length; b++) {
-            indices[b] = rng.nextInt(size);
-        }
-        Arrays.fill(batch.weights(), 1f);
+        batch.drawUniform(rng, size);
         gather(batch);
     }
 

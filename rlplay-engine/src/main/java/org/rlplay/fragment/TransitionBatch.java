@@ -3,6 +3,8 @@ package org.rlplay.fragment;
 import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.types.Shape;
+import java.util.Arrays;
+import java.util.random.RandomGenerator;
 import org.rlplay.env.space.ElementType;
 import org.rlplay.env.space.Space;
 
@@ -89,6 +91,23 @@ public final class TransitionBatch {
     public boolean fits(ElementType observationType, int observationSize, int actionSize, boolean discreteActions) {
         return obsType == observationType && obsSize == observationSize && actSize == actionSize
                 && discrete == discreteActions;
+    }
+
+    /**
+     * Sets every row's index to a uniform draw from {@code 0..size-1} with {@code rng} (with
+     * replacement, one {@code nextInt(size)} per row in row order) and every importance weight to 1:
+     * what a uniform sampler does before it gathers the rows. Allocates nothing.
+     *
+     * @throws IllegalArgumentException if {@code size < 1}
+     */
+    public void drawUniform(RandomGenerator rng, int size) {
+        if (size < 1) {
+            throw new IllegalArgumentException("cannot draw from " + size + " transitions");
+        }
+        for (int b = 0; b < indices.length; b++) {
+            indices[b] = rng.nextInt(size);
+        }
+        Arrays.fill(weights, 1f);
     }
 
     /** (B) the source's index of each row (a buffer slot or a dataset transition; what priority updates refer to). */

@@ -2,7 +2,6 @@ package org.rlplay.spark;
 
 import static org.apache.spark.sql.functions.col;
 
-import java.util.Arrays;
 import java.util.List;
 import java.util.random.RandomGenerator;
 import org.apache.spark.sql.Row;
@@ -120,11 +119,7 @@ public final class SparkTransitionSampler {
         if (size == 0) {
             throw new IllegalStateException("cannot sample from an empty pool of transitions");
         }
-        int[] indices = batch.indices();
-        for (int b = 0; b < indices.length; b++) {
-            indices[b] = rng.nextInt(size);
-        }
-        Arrays.fill(batch.weights(), 1f);
+        batch.drawUniform(rng, size);
         gather(batch);
     }
 

@@ -3,7 +3,6 @@ package org.rlplay.algos.replay;
 import java.io.DataInput;
 import java.io.DataOutput;
 import java.io.IOException;
-import java.util.Arrays;
 import java.util.random.RandomGenerator;
 import org.rlplay.algos.returns.RealTransitions;
 import org.rlplay.algos.state.Resumable;
@@ -125,11 +124,7 @@ public final class ReplayBuffer implements Resumable {
         if (size == 0) {
             throw new IllegalStateException("cannot sample from an empty replay buffer");
         }
-        int[] indices = batch.indices();
-        for (int b = 0; b < indices.length; b++) {
-            indices[b] = rng.nextInt(size);
-        }
-        Arrays.fill(batch.weights(), 1f);
+        batch.drawUniform(rng, size);
         gather(batch);
     }
 
